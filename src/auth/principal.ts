@@ -1,0 +1,129 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { inTenant, type Db } from '../platform/db.js';
+import { AppError } from '../platform/errors.js';
+import type { App } from '../platform/http.js';
+import type { Role } from '../platform/schema.js';
+import { findLiveKey, findLiveSession, touchKey, touchSession } from './queries.js';
+import { parseApiKey, parseSessionToken, sha256 } from './tokens.js';
+
+/** Who is calling: a signed-in staff member, a secret key, or a publishable key. */
+export interface Principal {
+  merchantId: string;
+  via: 'session' | 'secret_key' | 'publishable_key';
+  /** null for publishable keys, which may only send events. */
+  role: Role | null;
+  /** The stores a clerk is bound to; null means every store. */
+  storeIds: string[] | null;
+  staffId: string | null;
+  sessionId: string | null;
+  keyId: string | null;
+}
+
+/**
+ * Each route declares who may call it: `public` (anyone), `publishable` (a publishable or
+ * secret key: event ingestion), or the staff roles allowed. A route under /api that declares
+ * nothing does not start, so nothing is open by accident.
+ */
+export type AuthRule = 'public' | 'publishable' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: AuthRule;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export const SESSION_COOKIE = 'rsv_session';
+export const ALL_ROLES: readonly Role[] = ['owner', 'manager', 'clerk'];
+export const MANAGERS: readonly Role[] = ['owner', 'manager'];
+export const OWNERS: readonly Role[] = ['owner'];
+
+const SESSION_TOUCH_MS = 5 * 60 * 1000;
+
+export function registerAuth(app: App, db: Db): void {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && route.config?.auth === undefined) {
+      throw new Error(`Route ${route.method} ${route.url} must declare config.auth`);
+    }
+  });
+
+  // Authentication runs before the body is parsed: an anonymous caller is turned away cheaply.
+  app.addHook('onRequest', async (request, reply) => {
+    const rule = request.routeOptions.config.auth;
+    if (rule === undefined || rule === 'public') return;
+    const principal = await authenticate(db, request, reply);
+    if (principal.via === 'publishable_key' && rule !== 'publishable') throw new AppError('key_not_allowed');
+    request.principal = principal;
+  });
+
+  // Authorization runs after validation (validate → authorize → act).
+  app.addHook('preHandler', async (request) => {
+    const rule = request.routeOptions.config.auth;
+    if (!Array.isArray(rule)) return;
+    const role = request.principal?.role;
+    if (!role || !rule.includes(role)) throw new AppError('forbidden');
+  });
+}
+
+async function authenticate(db: Db, request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const parsed = match?.[1] ? parseApiKey(match[1]) : null;
+    if (!parsed) throw new AppError('invalid_api_key');
+    const key = await inTenant(db, parsed.merchantId, async (tx) => {
+      const row = await findLiveKey(parsed.merchantId, tx, sha256(parsed.secret));
+      if (row && row.kind === parsed.kind) await touchKey(parsed.merchantId, tx, row.key_id);
+      return row;
+    });
+    if (!key || key.kind !== parsed.kind) throw new AppError('invalid_api_key');
+    return {
+      merchantId: parsed.merchantId,
+      via: key.kind === 'secret' ? 'secret_key' : 'publishable_key',
+      role: key.role,
+      storeIds: key.role === 'clerk' ? key.store_ids : null,
+      staffId: null,
+      sessionId: null,
+      keyId: key.key_id,
+    };
+  }
+
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (!cookie) throw new AppError('unauthenticated');
+  const parsed = parseSessionToken(cookie);
+  const session = parsed
+    ? await inTenant(db, parsed.merchantId, async (tx) => {
+        const row = await findLiveSession(parsed.merchantId, tx, sha256(parsed.secret));
+        if (row && Date.now() - row.last_seen_at.getTime() > SESSION_TOUCH_MS) await touchSession(parsed.merchantId, tx, row.session_id);
+        return row;
+      })
+    : undefined;
+  if (!parsed || !session) {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    throw new AppError('session_expired');
+  }
+  return {
+    merchantId: parsed.merchantId,
+    via: 'session',
+    role: session.role,
+    storeIds: session.role === 'clerk' ? session.store_ids : null,
+    staffId: session.staff_id,
+    sessionId: session.session_id,
+    keyId: null,
+  };
+}
+
+/** The caller of a route that requires authentication (set by the onRequest hook). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('unauthenticated');
+  return request.principal;
+}
+
+/** Clerks act only in the stores they are bound to. */
+export function assertStoreAccess(principal: Principal, storeId: string): void {
+  if (principal.storeIds !== null && !principal.storeIds.includes(storeId)) throw new AppError('store_not_allowed');
+}
