@@ -6,7 +6,6 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyBaseLogger } from 'fastify';
 import { Type } from 'typebox';
 import { authRoutes } from './auth/routes.js';
 import { registerAuth } from './auth/principal.js';
@@ -16,7 +15,7 @@ import type { Config } from './platform/config.js';
 import type { Context } from './platform/context.js';
 import { migrate, openDatabase, type DatabaseHandle } from './platform/db.js';
 import { AppError, errorBody, errorCatalogue } from './platform/errors.js';
-import { createServer, type App } from './platform/http.js';
+import { createServer, type App, type Logging } from './platform/http.js';
 import { ErrorResponse } from './platform/schemas.js';
 import { staffRoutes } from './staff/routes.js';
 import { storeRoutes } from './stores/routes.js';
@@ -36,14 +35,14 @@ export interface BuildOptions {
   database?: DatabaseHandle;
   /** Run migrations before serving (default true). */
   migrate?: boolean;
-  logger?: FastifyBaseLogger | boolean | object;
+  logging?: Logging;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<{ app: App; database: DatabaseHandle }> {
   const database = options.database ?? (await openDatabase(config));
   if (options.migrate !== false) await migrate(database.db);
 
-  const app = createServer(config, options.logger ?? true);
+  const app = createServer(config, options.logging);
   const context: Context = { config, database };
   app.addHook('onClose', async () => {
     if (!options.database) await database.close();

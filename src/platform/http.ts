@@ -26,12 +26,19 @@ const textAjv = makeAjv({ coerceTypes: 'array', removeAdditional: false });
 
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-export function createServer(config: Config, logger: FastifyBaseLogger | boolean | object = true): App {
+export interface Logging {
+  /** Where log lines go (standard output when not given). */
+  stream?: { write(line: string): void };
+  level?: string;
+}
+
+export function createServer(config: Config, logging: Logging = {}): App {
   const app = Fastify({
-    logger:
-      logger === true
-        ? { level: config.logLevel, redact: { paths: logRedactPaths, censor: '[redacted]' } }
-        : (logger as FastifyBaseLogger),
+    logger: {
+      level: logging.level ?? config.logLevel,
+      redact: { paths: logRedactPaths, censor: '[redacted]' },
+      ...(logging.stream ? { stream: logging.stream } : {}),
+    },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
