@@ -8,6 +8,13 @@ import { AppError, errorBody, errorCatalogue, fromDatabaseError, type ErrorCode,
 import { newId } from './ids.js';
 import { logRedactPaths } from './log.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route decompresses gzip bodies itself. */
+    decompress?: boolean;
+  }
+}
+
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 const addFormats = formatsPlugin as unknown as (ajv: Ajv) => Ajv;
@@ -50,6 +57,14 @@ export function createServer(config: Config, logging: Logging = {}): App {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+
+  // Compressed bodies are accepted only where a route decompresses them (event ingestion).
+  app.addHook('preParsing', async (request) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding && encoding !== 'identity' && !request.routeOptions.config.decompress) {
+      throw new AppError('unsupported_media_type', `Content-Encoding ${encoding} is not accepted here; send the body uncompressed.`);
+    }
+  });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -103,7 +118,8 @@ function fromValidation(errors: Partial<ErrorObject>[], part: string): AppError 
     }
     return { path: base, problem: e.message ?? 'is not valid' };
   });
-  const code: ErrorCode = errors.some((e) => e.keyword === 'additionalProperties') ? 'unknown_field' : 'validation_failed';
+  const code: ErrorCode =
+    part === 'params' ? 'invalid_id' : errors.some((e) => e.keyword === 'additionalProperties') ? 'unknown_field' : 'validation_failed';
   return new AppError(code, undefined, dedupe(details));
 }
 
