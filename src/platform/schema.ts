@@ -22,6 +22,8 @@ export interface MerchantsTable {
   default_region: string;
   currency: string;
   attribution_window_days: Generated<number>;
+  /** Salt for hashing client IPs of this merchant's clicks (never exposed). */
+  ip_salt: Generated<string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -85,6 +87,118 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
 }
 
+export type ChannelKind = 'marketplace' | 'social' | 'search' | 'forum' | 'offline_print' | 'ad' | 'referral' | 'other';
+export type IdentityKind = 'anonymous' | 'user' | 'phone' | 'email' | 'external';
+export type EventType = 'track' | 'identify' | 'page' | 'screen' | 'alias' | 'group';
+
+export interface ChannelsTable {
+  merchant_id: string;
+  channel_id: string;
+  name: string;
+  kind: ChannelKind;
+  archived_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ChannelCostsTable {
+  merchant_id: string;
+  cost_id: string;
+  channel_id: string;
+  amount_cents: number;
+  currency: string;
+  /** Dates as 'YYYY-MM-DD' strings on write; read back as Date (pg) — format with the merchant's zone. */
+  starts_on: ColumnType<Date, string, string>;
+  ends_on: ColumnType<Date, string, string>;
+  note: string;
+  created_at: CreatedAt;
+}
+
+export interface LinksTable {
+  merchant_id: string;
+  link_id: string;
+  slug: string;
+  channel_id: string;
+  campaign: string | null;
+  destination: string;
+  expires_at: Date | null;
+  active: boolean;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** Cross-tenant: which merchant's link a short URL names. */
+export interface LinkSlugsTable {
+  slug: string;
+  merchant_id: string;
+  link_id: string;
+}
+
+export interface ClicksTable {
+  merchant_id: string;
+  click_id: string;
+  link_id: string;
+  channel_id: string;
+  visitor_id: string;
+  occurred_at: Date;
+  is_scan: boolean;
+  referrer: string | null;
+  ip_hash: string | null;
+  ua_family: string | null;
+  country: string | null;
+  region: string | null;
+}
+
+export interface MembersTable {
+  merchant_id: string;
+  member_id: string;
+  merged_into: string | null;
+  name: string | null;
+  traits: Json<Record<string, unknown>>;
+  tags: string[];
+  consent: Json<Record<string, unknown>>;
+  first_touch_click_id: string | null;
+  first_touch_at: Date | null;
+  last_touch_click_id: string | null;
+  last_touch_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface MemberIdentitiesTable {
+  merchant_id: string;
+  kind: IdentityKind;
+  value: string;
+  member_id: string;
+  first_seen_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface MemberMergesTable {
+  merchant_id: string;
+  merge_id: string;
+  survivor_id: string;
+  merged_id: string;
+  reason: string;
+  actor: string;
+  created_at: CreatedAt;
+}
+
+export interface EventsTable {
+  merchant_id: string;
+  event_id: string;
+  message_id: string;
+  type: EventType;
+  name: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  member_id: string | null;
+  properties: Json<Record<string, unknown>>;
+  traits: Json<Record<string, unknown>>;
+  context: Json<Record<string, unknown>>;
+  occurred_at: Date;
+  received_at: ColumnType<Date, Date | undefined, never>;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   stores: StoresTable;
@@ -92,4 +206,13 @@ export interface Database {
   logins: LoginsTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
+  channels: ChannelsTable;
+  channel_costs: ChannelCostsTable;
+  links: LinksTable;
+  link_slugs: LinkSlugsTable;
+  clicks: ClicksTable;
+  members: MembersTable;
+  member_identities: MemberIdentitiesTable;
+  member_merges: MemberMergesTable;
+  events: EventsTable;
 }
