@@ -48,7 +48,7 @@ describe('sign-in', () => {
 
   it('signs out: the cookie no longer works', async () => {
     const cookie = await signIn(t, owner.email);
-    const out = await t.app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: { cookie } });
+    const out = await t.app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: { cookie, 'content-type': 'application/json' } });
     expect(out.statusCode).toBe(204);
     const after = await t.app.inject({ url: '/api/auth/me', headers: { cookie } });
     expect(after.statusCode).toBe(401);

@@ -36,7 +36,8 @@ const asOwner = () => ({ cookie: owner.cookie, 'content-type': 'application/json
 
 const cases: Case[] = [
   { name: 'malformed JSON', body: '{"name": "Shop', status: 400, code: 'malformed_json' },
-  { name: 'an empty JSON body', body: '', status: 400, code: 'malformed_json' },
+  { name: 'an empty JSON body', body: '', status: 400, code: 'validation_failed' },
+  { name: 'whitespace as a JSON body', body: '  ', status: 400, code: 'malformed_json' },
   { name: 'a JSON array instead of an object', body: '["Shop"]', status: 400, code: 'validation_failed' },
   { name: 'a number where a string belongs', body: '{"name": 42}', status: 400, code: 'validation_failed' },
   { name: 'null where a string belongs', body: '{"name": null}', status: 400, code: 'validation_failed' },

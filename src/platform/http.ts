@@ -56,6 +56,15 @@ export function createServer(config: Config, logging: Logging = {}): App {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // An empty body sent as JSON (a bodiless POST from a client that always sets the header) is
+  // "no body", not malformed JSON; routes that need a body then say which fields are missing.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return parseJson(request, body as string, done);
+  });
+
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
 
   // Compressed bodies are accepted only where a route decompresses them (event ingestion).

@@ -56,32 +56,29 @@ export function HomePage() {
             <Mark />
             <span className="merchant-name">{me.merchant.name}</span>
           </span>
-          <div className="topbar-tools">
-            <span className="who" title={me.staff?.email}>
-              <span className="visually-hidden">{t('home.account')} </span>
-              <span className="who-name">{name}</span>
-              <span className="badge">{t(`roles.${me.role}`)}</span>
-            </span>
-            <LanguageSwitch />
-            <button className="button quiet" type="button" onClick={() => void signOut()}>
-              {t('home.signOut')}
-            </button>
-          </div>
+          <span className="who" title={me.staff?.email}>
+            <span className="visually-hidden">{t('home.account')} </span>
+            <span className="who-name">{name}</span>
+            <span className="badge">{t(`roles.${me.role}`)}</span>
+          </span>
+          <LanguageSwitch />
+          <button className="button quiet small sign-out" type="button" onClick={() => void signOut()}>
+            {t('home.signOut')}
+          </button>
         </div>
       </header>
       <main className="page">
         <section className="welcome">
           <h1>{t('home.title')}</h1>
-          <p className="lead">
-            {t('home.welcome', { name })} {t('home.intro', { merchant: me.merchant.name })}
-          </p>
+          <p className="lead">{t('home.welcome', { name, merchant: me.merchant.name })}</p>
         </section>
         <div className="grid">
-          <StoresPanel step={1} canAdd={me.role !== 'clerk'} />
           <div className="stack">
-            {me.staff && <PasswordPanel step={2} />}
-            <DevelopersPanel step={me.staff ? 3 : 2} />
+            <StoresPanel step={1} canAdd={me.role !== 'clerk'} />
+            <DevelopersPanel step={2} />
           </div>
+          {/* A secret key has no password; the web app only ever signs in people, but the type allows it. */}
+          {me.staff && <PasswordPanel />}
         </div>
       </main>
     </div>

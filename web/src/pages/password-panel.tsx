@@ -5,7 +5,7 @@ import { ErrorMessage } from '../ui/error-message.js';
 import { Field, formValues } from '../ui/field.js';
 import { useAction } from '../ui/use-action.js';
 
-export function PasswordPanel({ step }: { step: number }) {
+export function PasswordPanel() {
   const { t } = useTranslation();
   const [changed, setChanged] = useState(false);
   const [mismatch, setMismatch] = useState(false);
@@ -28,10 +28,7 @@ export function PasswordPanel({ step }: { step: number }) {
 
   return (
     <section className="card panel" aria-labelledby="password-title">
-      <h2 id="password-title">
-        <span className="step">{step}</span>
-        {t('password.title')}
-      </h2>
+      <h2 id="password-title">{t('password.title')}</h2>
       <form className="form" onSubmit={submit}>
         <Field label={t('password.current')} name="currentPassword" type="password" required maxLength={200} autoComplete="current-password" />
         <Field label={t('password.new')} hint={t('password.hint')} name="newPassword" type="password" required minLength={10} maxLength={200} autoComplete="new-password" />

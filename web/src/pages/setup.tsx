@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api.js';
-import { navigate } from '../router.js';
+import { Link, navigate } from '../router.js';
 import { AuthLayout, Loading } from '../ui/auth-layout.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { Field, formValues, SelectField } from '../ui/field.js';
@@ -81,6 +81,7 @@ export function SetupPage() {
           />
           <SelectField label={fields.timezone} hint={t('setup.timezoneHint')} name="timezone" options={zones.list} defaultValue={zones.preferred} />
           <ErrorMessage error={error} fields={fields} />
+          {error instanceof api.ApiError && error.code === 'setup_already_done' && <Link to="/signin">{t('setup.goSignIn')}</Link>}
           <button className="button primary" type="submit" disabled={busy}>
             {busy ? t('setup.submitting') : t('setup.submit')}
           </button>

@@ -5,6 +5,6 @@ export function useTitle(title: string): void {
   const { t } = useTranslation();
   const app = t('app.name');
   useEffect(() => {
-    document.title = title === app ? app : `${title} · ${app}`;
+    document.title = `${title} · ${app}`;
   }, [title, app]);
 }
