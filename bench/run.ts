@@ -1,0 +1,21 @@
+import { parseArgs } from 'node:util';
+import { progress, type DbKind } from './lib.js';
+
+/** `npm run bench [-- --only redirect,ingest] [--db pglite,postgres]` */
+const benches: Record<string, () => Promise<{ run(dbs: DbKind[]): Promise<void> }>> = {
+  redirect: () => import('./redirect.js'),
+  ingest: () => import('./ingest.js'),
+};
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, db: { type: 'string' } } });
+const names = values.only ? values.only.split(',') : Object.keys(benches);
+const pgAvailable = Boolean(process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL);
+const dbs = (values.db ? values.db.split(',') : pgAvailable ? ['postgres', 'pglite'] : ['pglite']) as DbKind[];
+
+for (const name of names) {
+  const load = benches[name];
+  if (!load) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
+  progress(`${name}: starting on ${dbs.join(', ')}`);
+  await (await load()).run(dbs);
+  progress(`${name}: done, written to docs/benchmarks.md`);
+}
