@@ -22,6 +22,13 @@ export const idPrefixes = {
   order: 'ord',
   event: 'evt',
   webhook: 'whk',
+  outbox: 'obx',
+  visit: 'vst',
+  redemption: 'rdm',
+  refund: 'rfd',
+  otp: 'otp',
+  message: 'msg',
+  slot: 'slt',
   request: 'req',
 } as const;
 

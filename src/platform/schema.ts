@@ -199,6 +199,27 @@ export interface EventsTable {
   received_at: ColumnType<Date, Date | undefined, never>;
 }
 
+export interface OutboxTable {
+  merchant_id: string;
+  outbox_id: string;
+  /** `resource.verb`, e.g. `coupon.claimed`. */
+  event_type: string;
+  payload: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+  delivered_at: Date | null;
+  attempts: Generated<number>;
+}
+
+export interface StoreVisitsTable {
+  merchant_id: string;
+  visit_id: string;
+  member_id: string | null;
+  store_id: string;
+  occurred_at: Date;
+  source: 'redemption' | 'order';
+  source_id: string;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   stores: StoresTable;
@@ -215,4 +236,6 @@ export interface Database {
   member_identities: MemberIdentitiesTable;
   member_merges: MemberMergesTable;
   events: EventsTable;
+  outbox: OutboxTable;
+  store_visits: StoreVisitsTable;
 }

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_taps_members_events.js';
+import * as m0005 from './0005_outbox_and_visits.js';
 
 /** The one migration set, in order. Append; never edit or reorder a migration that has landed. */
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_taps_members_events': m0002,
+  '0005_outbox_and_visits': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
