@@ -74,10 +74,11 @@ async function copyBaseline(db: BenchDatabase, merchantId: string, rows: number)
 
 export async function run(dbs: DbKind[]): Promise<void> {
   const rows: (string | number)[][] = [];
-  let pgUrl: string | null = null;
+  // Described while a PostgreSQL database is still there to ask (each is dropped after its run).
+  let machineInfo: string | null = null;
   for (const kind of dbs) {
     const db = await freshDatabase(kind);
-    pgUrl ??= db.url;
+    if (db.url) machineInfo ??= await machine(db.url);
     try {
       const server = await startServer(db.env);
       let merchantId = '';
@@ -114,7 +115,7 @@ export async function run(dbs: DbKind[]): Promise<void> {
     'ingest',
     `## Event ingestion: /v1/batch against COPY
 
-Run ${new Date().toISOString().slice(0, 10)} on ${await machine(pgUrl)}.
+Run ${new Date().toISOString().slice(0, 10)} on ${machineInfo ?? (await machine(null))}.
 A separate process posts ${BATCHES} batches of 100 track events (~500 bytes each; one visitor per batch), ${CONCURRENCY} requests in flight,
 each answered only after commit (after a warm-up of the same size). The baseline COPYs the same number of rows of the same shape into the same \`events\` table
 of the same database right after. Target: ratio ≥ 0.5.

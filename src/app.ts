@@ -8,17 +8,23 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Type } from 'typebox';
 import { authRoutes } from './auth/routes.js';
+import { eventRoutes } from './events/routes.js';
 import { registerAuth } from './auth/principal.js';
 import { keyRoutes } from './keys/routes.js';
+import { memberRoutes } from './members/routes.js';
 import { merchantRoutes } from './merchants/routes.js';
+import { offerRoutes } from './offers/routes.js';
+import { orderRoutes } from './orders/routes.js';
 import type { Config } from './platform/config.js';
 import type { Context } from './platform/context.js';
 import { migrate, openDatabase, type DatabaseHandle } from './platform/db.js';
 import { AppError, errorBody, errorCatalogue } from './platform/errors.js';
 import { createServer, type App, type Logging } from './platform/http.js';
+import { registerIdempotency } from './platform/idempotency.js';
 import { ErrorResponse } from './platform/schemas.js';
 import { staffRoutes } from './staff/routes.js';
 import { storeRoutes } from './stores/routes.js';
+import { tapsRoutes } from './taps/routes.js';
 import { sql } from 'kysely';
 
 /** The project folder (holds package.json and web/dist), found from this file in src/ or dist/src/. */
@@ -74,6 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'rsv_session' },
           secretKey: { type: 'http', scheme: 'bearer', description: 'A secret key `sk_…`' },
+          writeKey: { type: 'http', scheme: 'basic', description: 'Tracking API (/v1): the publishable key `pk_…` as the user name, empty password' },
         },
       },
       security: [{ session: [] }, { secretKey: [] }],
@@ -82,10 +89,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
 
   registerAuth(app, database.db);
+  registerIdempotency(app, database.db);
   healthRoutes(app, database);
   errorCatalogueRoute(app);
-  for (const routes of [merchantRoutes, authRoutes, storeRoutes, staffRoutes, keyRoutes]) {
+  for (const routes of [merchantRoutes, authRoutes, storeRoutes, staffRoutes, keyRoutes, tapsRoutes, eventRoutes, memberRoutes, orderRoutes, offerRoutes]) {
     await app.register(async (scope) => routes(scope as App, context));
+  }
+  if (config.benchRoutes) {
+    // The baseline of the redirect benchmark: the same server, a 302 and nothing else.
+    app.get('/bench/noop-redirect', { schema: { hide: true } }, async (_request, reply) => reply.redirect('https://example.com/', 302));
   }
   await webRoutes(app);
   return { app, database };

@@ -29,10 +29,11 @@ afterAll(async () => {
 });
 
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli.ts'), ...args], { env, encoding: 'utf8', timeout: 90_000, input: '' });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli.ts'), ...args], { env, encoding: 'utf8', timeout: 200_000, input: '' });
 }
 
-describe('reservoir CLI', () => {
+// Each case spawns the CLI (tsx start-up + a PGlite data folder): slow on a loaded 2-core machine.
+describe('reservoir CLI', { timeout: 240_000 }, () => {
   it('prints help for every command', () => {
     const help = cli('--help');
     for (const command of ['serve', 'migrate', 'create-merchant', 'create-key']) expect(help.stdout).toContain(command);

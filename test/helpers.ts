@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { buildApp } from '../src/app.js';
 import { createMerchantWithOwner } from '../src/merchants/service.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
@@ -60,7 +61,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await handle.close();
       const cleanup = new pg.Client({ connectionString: baseUrl });
       await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => cleanup.end());
+      try {
+        // pool.end() resolves before its connections are gone. Forcing the drop while one is
+        // still closing kills it, and the pool reports that as an 'error' nobody listens to.
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await cleanup.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (rows[0]?.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await cleanup.end();
+      }
     },
   };
 }
@@ -152,10 +164,14 @@ export async function tableCounts(t: TestApp): Promise<Record<string, number>> {
   const count = async (tx: Tx, table: keyof Database) => Number((await tx.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const merchants = await inDirectory(db, (tx) => tx.selectFrom('logins').select('merchant_id').distinct().execute());
   const counts: Record<string, number> = { logins: await inDirectory(db, (tx) => count(tx, 'logins')) };
-  // Tenant tables are counted merchant by merchant: row-level security shows nothing otherwise.
-  for (const table of ['merchants', 'stores', 'staff', 'sessions', 'api_keys'] as const) {
+  counts.link_slugs = await inDirectory(db, (tx) => count(tx, 'link_slugs'));
+  // Tenant tables are counted merchant by merchant: row-level security shows nothing otherwise
+  // (and PGlite, where it does not apply, would count every merchant's rows each time).
+  const ofMerchant = async (tx: Tx, table: string, merchantId: string) =>
+    (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where merchant_id = ${merchantId}`.execute(tx)).rows[0]!.n;
+  for (const table of ['merchants', 'stores', 'staff', 'sessions', 'api_keys', 'channels', 'channel_costs', 'links', 'clicks', 'members', 'member_identities', 'member_merges', 'events', 'outbox', 'store_visits', 'orders', 'order_items', 'order_coupons', 'order_refunds', 'idempotency_keys', 'offers', 'offer_slots', 'coupons', 'redemptions', 'otp_codes'] as const) {
     counts[table] = 0;
-    for (const { merchant_id } of merchants) counts[table] += await inTenant(db, merchant_id, (tx) => count(tx, table));
+    for (const { merchant_id } of merchants) counts[table] += await inTenant(db, merchant_id, (tx) => ofMerchant(tx, table, merchant_id));
   }
   return counts;
 }

@@ -29,6 +29,11 @@ export type AuthRule = 'public' | 'publishable' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthRule;
+    /**
+     * A `publishable` route that also takes the key from the body's `writeKey` (analytics.js
+     * sends it there, not in a header); the route authenticates it with `authenticateApiKey`.
+     */
+    writeKeyInBody?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -55,6 +60,8 @@ export function registerAuth(app: App, db: Db): void {
   app.addHook('onRequest', async (request, reply) => {
     const rule = request.routeOptions.config.auth;
     if (rule === undefined || rule === 'public') return;
+    const { config } = request.routeOptions;
+    if (config.writeKeyInBody && !request.headers.authorization && !request.cookies[SESSION_COOKIE]) return;
     const principal = await authenticate(db, request, reply);
     if (principal.via === 'publishable_key' && rule !== 'publishable') throw new AppError('key_not_allowed');
     request.principal = principal;
@@ -71,26 +78,7 @@ export function registerAuth(app: App, db: Db): void {
 
 async function authenticate(db: Db, request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
   const header = request.headers.authorization;
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const parsed = match?.[1] ? parseApiKey(match[1]) : null;
-    if (!parsed) throw new AppError('invalid_api_key');
-    const key = await inTenant(db, parsed.merchantId, async (tx) => {
-      const row = await findLiveKey(parsed.merchantId, tx, sha256(parsed.secret));
-      if (row && row.kind === parsed.kind) await touchKey(parsed.merchantId, tx, row.key_id);
-      return row;
-    });
-    if (!key || key.kind !== parsed.kind) throw new AppError('invalid_api_key');
-    return {
-      merchantId: parsed.merchantId,
-      via: key.kind === 'secret' ? 'secret_key' : 'publishable_key',
-      role: key.role,
-      storeIds: key.role === 'clerk' ? key.store_ids : null,
-      staffId: null,
-      sessionId: null,
-      keyId: key.key_id,
-    };
-  }
+  if (header) return authenticateApiKey(db, keyFromHeader(header));
 
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie) throw new AppError('unauthenticated');
@@ -114,6 +102,41 @@ async function authenticate(db: Db, request: FastifyRequest, reply: FastifyReply
     staffId: session.staff_id,
     sessionId: session.session_id,
     keyId: null,
+  };
+}
+
+/**
+ * The key of an Authorization header: `Bearer <key>`, or HTTP Basic with the key as the user
+ * name and an empty password, which is how Segment's clients send their write key.
+ */
+function keyFromHeader(header: string): string {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+  if (bearer?.[1]) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  if (!basic?.[1]) return '';
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon === -1 ? decoded : decoded.slice(0, colon);
+}
+
+/** The principal of an API key (`pk_…` or `sk_…`); `invalid_api_key` when it is malformed, unknown or revoked. */
+export async function authenticateApiKey(db: Db, token: string): Promise<Principal> {
+  const parsed = parseApiKey(token);
+  if (!parsed) throw new AppError('invalid_api_key');
+  const key = await inTenant(db, parsed.merchantId, async (tx) => {
+    const row = await findLiveKey(parsed.merchantId, tx, sha256(parsed.secret));
+    if (row && row.kind === parsed.kind) await touchKey(parsed.merchantId, tx, row.key_id);
+    return row;
+  });
+  if (!key || key.kind !== parsed.kind) throw new AppError('invalid_api_key');
+  return {
+    merchantId: parsed.merchantId,
+    via: key.kind === 'secret' ? 'secret_key' : 'publishable_key',
+    role: key.role,
+    storeIds: key.role === 'clerk' ? key.store_ids : null,
+    staffId: null,
+    sessionId: null,
+    keyId: key.key_id,
   };
 }
 

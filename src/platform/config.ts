@@ -41,6 +41,21 @@ function text(raw: string): string {
   return raw;
 }
 
+/** An HTTP header name, lower-cased as Node presents request headers; empty means "not set". */
+function headerName(raw: string): string {
+  const name = raw.trim().toLowerCase();
+  if (name !== '' && !/^[a-z0-9-]+$/.test(name)) throw new Error('must be an HTTP header name (letters, digits and dashes)');
+  return name;
+}
+
+/** A comma-separated list of lower-case names (`a-z`, digits, `_`), without repeats; empty means none. */
+function nameList(raw: string): string[] {
+  const names = raw.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const bad = names.find((n) => !/^[a-z][a-z0-9_]{1,39}$/.test(n));
+  if (bad !== undefined) throw new Error(`"${bad}" is not a name: use 2 to 40 lower-case letters, digits or _, starting with a letter`);
+  return [...new Set(names)];
+}
+
 function optionalUrl(protocols: string[]) {
   return (raw: string): string | undefined => {
     if (raw === '') return undefined;
@@ -124,10 +139,136 @@ export const variables = {
     default: '20',
     parse: integer(1, 100000),
   },
+  benchRoutes: {
+    env: 'BENCH_ROUTES',
+    description: 'Adds `/bench/noop-redirect`, the baseline of the redirect benchmark. Leave off in production.',
+    default: 'false',
+    parse: boolean,
+  },
   signinWindowMinutes: {
     env: 'SIGNIN_WINDOW_MINUTES',
     description: 'Length of the sign-in failure window, in minutes.',
     default: '15',
+    parse: integer(1, 24 * 60),
+  },
+  // taps
+  linkCacheSeconds: {
+    env: 'LINK_CACHE_SECONDS',
+    description: 'How long each process remembers a short link before reading it again. A change made through another process reaches this one within this time.',
+    default: '10',
+    parse: integer(1, 300),
+  },
+  clickFlushMs: {
+    env: 'CLICK_FLUSH_MS',
+    description: 'Clicks are kept in memory and written in batches at this interval (milliseconds); a crash loses at most this much.',
+    default: '250',
+    parse: integer(10, 1000),
+  },
+  clickBufferLimit: {
+    env: 'CLICK_BUFFER_LIMIT',
+    description: 'Most clicks held in memory while the database cannot take them; past it the oldest are dropped with a warning.',
+    default: '100000',
+    parse: integer(1000, 10_000_000),
+  },
+  geoCountryHeader: {
+    env: 'GEO_COUNTRY_HEADER',
+    description: 'Request header, set by a proxy you trust, that carries the two-letter country of the visitor (e.g. `CF-IPCountry`). Empty: country unknown.',
+    default: '',
+    parse: headerName,
+  },
+  geoRegionHeader: {
+    env: 'GEO_REGION_HEADER',
+    description: 'Request header, set by a proxy you trust, that carries the region (province, state) of the visitor. Empty: region unknown.',
+    default: '',
+    parse: headerName,
+  },
+  // orders
+  extraPaymentMethods: {
+    env: 'EXTRA_PAYMENT_METHODS',
+    description:
+      'Payment methods your tills use beyond the built-in ones (cash, bank_card, alipay, wechat_pay, unionpay, stored_value, other), comma-separated, e.g. `meituan_pay,douyin_pay`.',
+    default: '',
+    parse: nameList,
+  },
+  // offers, one-time codes, the counter
+  messageProvider: {
+    env: 'MESSAGE_PROVIDER',
+    description:
+      'How one-time codes reach customers: `dev` writes them to the log and to `/api/dev/messages` (nothing is sent; for trying things out), `http` posts them to `MESSAGE_HTTP_URL` (your SMS gateway).',
+    default: 'dev',
+    parse: oneOf('dev', 'http'),
+  },
+  messageHttpUrl: {
+    env: 'MESSAGE_HTTP_URL',
+    description: 'Where the `http` message provider posts each message as JSON (required with `MESSAGE_PROVIDER=http`).',
+    default: '',
+    parse: optionalUrl(['http:', 'https:']),
+  },
+  messageHttpToken: {
+    env: 'MESSAGE_HTTP_TOKEN',
+    description: 'Sent as `Authorization: Bearer …` with every message the `http` provider posts. Empty: no header.',
+    default: '',
+    secret: true,
+    parse: text,
+  },
+  messageHttpTimeoutMs: {
+    env: 'MESSAGE_HTTP_TIMEOUT_MS',
+    description: 'How long the `http` provider waits for the gateway before the customer is told the code could not be sent (milliseconds).',
+    default: '5000',
+    parse: integer(100, 60_000),
+  },
+  otpTtlSeconds: {
+    env: 'OTP_TTL_SECONDS',
+    description: 'How long a one-time code sent to a phone stays usable.',
+    default: '300',
+    parse: integer(30, 3600),
+  },
+  otpMaxAttempts: {
+    env: 'OTP_MAX_ATTEMPTS',
+    description: 'Wrong tries allowed on one code; after that the customer must ask for a new one.',
+    default: '5',
+    parse: integer(1, 20),
+  },
+  otpSendsPerPhone: {
+    env: 'OTP_SENDS_PER_PHONE',
+    description: 'Codes sent to one phone number per hour (and never two within a minute).',
+    default: '5',
+    parse: integer(1, 100),
+  },
+  otpSendsPerIp: {
+    env: 'OTP_SENDS_PER_IP',
+    description: 'Codes requested from one IP address per hour.',
+    default: '20',
+    parse: integer(1, 100_000),
+  },
+  verifiedPhoneMinutes: {
+    env: 'VERIFIED_PHONE_MINUTES',
+    description: "How long a customer's verified phone stays verified on their device (to claim more offers and see their coupons without a new code).",
+    default: '30',
+    parse: integer(1, 24 * 60),
+  },
+  redemptionUndoMinutes: {
+    env: 'REDEMPTION_UNDO_MINUTES',
+    description: 'How long after a redemption the same store can undo it.',
+    default: '10',
+    parse: integer(0, 24 * 60),
+  },
+  counterFailuresPerStaff: {
+    env: 'COUNTER_FAILURES_PER_STAFF',
+    description: 'Wrong coupon codes one staff member or API key may enter per window before the counter locks them out for the rest of it.',
+    default: '20',
+    parse: integer(1, 10_000),
+  },
+  counterFailuresPerIp: {
+    env: 'COUNTER_FAILURES_PER_IP',
+    description: 'Wrong coupon codes allowed from one IP address per window.',
+    default: '60',
+    parse: integer(1, 100_000),
+  },
+  counterWindowMinutes: {
+    env: 'COUNTER_WINDOW_MINUTES',
+    description: 'Length of the wrong-code window at the counter, in minutes.',
+    default: '10',
     parse: integer(1, 24 * 60),
   },
 } satisfies Record<string, Variable<unknown>>;

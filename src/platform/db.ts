@@ -34,6 +34,12 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
           oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection that PostgreSQL drops (restart, idle timeout, failover) is reported on
+    // the pool; unhandled, that event would end the process and lose the click buffer. The pool
+    // discards the client and opens a new one on the next query, so it is only worth a warning.
+    pool.on('error', (error: Error & { code?: string }) => {
+      process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), msg: 'idle database connection lost', code: error.code ?? null })}\n`);
+    });
     const url = new URL(config.databaseUrl);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', location: `${url.hostname}:${url.port || 5432}${url.pathname}`, close: () => db.destroy() };

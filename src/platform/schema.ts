@@ -220,6 +220,194 @@ export interface StoreVisitsTable {
   source_id: string;
 }
 
+export type OrderStatus = 'completed' | 'partially_refunded' | 'refunded' | 'void';
+
+export interface OrdersTable {
+  merchant_id: string;
+  order_id: string;
+  /** The till's own id of the sale, unique per merchant: the same one twice is the same order. */
+  external_id: string | null;
+  /** SHA-256 of the canonical request body, to tell a retry from a different order under one external id. */
+  request_hash: string;
+  store_id: string;
+  status: OrderStatus;
+  currency: string;
+  subtotal_cents: number;
+  discount_cents: number;
+  total_cents: number;
+  refunded_cents: Generated<number>;
+  payment_method: string;
+  occurred_at: Date;
+  member_id: string | null;
+  /** Last-touch attribution, stored when the order is recorded; all null = direct. */
+  click_id: string | null;
+  link_id: string | null;
+  channel_id: string | null;
+  /** `staff:stf_…` or `key:key_…`. */
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface OrderItemsTable {
+  merchant_id: string;
+  order_id: string;
+  line: number;
+  name: string;
+  sku: string | null;
+  quantity: number;
+  unit_price_cents: number;
+  amount_cents: number;
+}
+
+export interface OrderCouponsTable {
+  merchant_id: string;
+  order_id: string;
+  coupon_id: string;
+  redemption_id: string;
+  offer_id: string;
+  /** Canonical coupon code. */
+  code: string;
+  /** true: the order redeemed it; false: it was redeemed at the counter first and attached. */
+  redeemed_with_order: boolean;
+}
+
+export interface OrderRefundsTable {
+  merchant_id: string;
+  refund_id: string;
+  order_id: string;
+  kind: 'refund' | 'void';
+  amount_cents: number;
+  reason: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface IdempotencyKeysTable {
+  merchant_id: string;
+  /** `staff:stf_…` or `key:key_…`: keys of different callers never collide. */
+  principal: string;
+  idempotency_key: string;
+  request_hash: string;
+  /** Which claim holds the row, so a request only stores or releases its own claim. */
+  claim_id: string;
+  state: 'in_flight' | 'done';
+  response_status: number | null;
+  response_type: string | null;
+  response_body: string | null;
+  claimed_at: ColumnType<Date, Date | undefined, Date>;
+  expires_at: Date;
+}
+
+export type OfferKind = 'amount_off' | 'percent_off' | 'free_item' | 'booking';
+export type OfferState = 'draft' | 'live' | 'paused' | 'ended';
+
+/** The terms a coupon keeps from its offer at the moment it was claimed. */
+export interface CouponTerms {
+  name: string;
+  description: string;
+  kind: OfferKind;
+  amountOffCents: number | null;
+  percentOff: number | null;
+  maxDiscountCents: number | null;
+  freeItem: string | null;
+  itemValueCents: number | null;
+  minSpendCents: number | null;
+  currency: string;
+}
+
+export interface OffersTable {
+  merchant_id: string;
+  offer_id: string;
+  name: string;
+  description: string;
+  kind: OfferKind;
+  amount_off_cents: number | null;
+  percent_off: number | null;
+  max_discount_cents: number | null;
+  free_item: string | null;
+  item_value_cents: number | null;
+  min_spend_cents: number | null;
+  currency: string;
+  store_ids: string[];
+  /** 'YYYY-MM-DD' in the merchant's calendar, inclusive; or valid_days after the claim. */
+  valid_from_date: string | null;
+  valid_until_date: string | null;
+  valid_days: number | null;
+  per_person_limit: number;
+  total_quantity: number | null;
+  budget_cents: number | null;
+  state: Generated<OfferState>;
+  claimed: Generated<number>;
+  committed_cents: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface OfferSlotsTable {
+  merchant_id: string;
+  slot_id: string;
+  offer_id: string;
+  store_id: string;
+  starts_at: Date;
+  ends_at: Date;
+  capacity: number;
+  booked: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface CouponsTable {
+  merchant_id: string;
+  coupon_id: string;
+  offer_id: string;
+  member_id: string;
+  /** Canonical form: 12 Crockford base32 symbols, the last one the check symbol. */
+  code: string;
+  terms: Json<CouponTerms>;
+  store_ids: string[];
+  valid_from: Date;
+  valid_until: Date;
+  value_cents: number | null;
+  slot_id: string | null;
+  visitor_id: string | null;
+  click_id: string | null;
+  link_id: string | null;
+  channel_id: string | null;
+  claimed_at: Date;
+  redeemed_at: Date | null;
+  redemption_id: string | null;
+}
+
+export interface RedemptionsTable {
+  merchant_id: string;
+  redemption_id: string;
+  coupon_id: string;
+  offer_id: string;
+  member_id: string;
+  store_id: string;
+  request_id: string;
+  amount_cents: number | null;
+  staff_id: string | null;
+  key_id: string | null;
+  redeemed_at: Date;
+  undone_at: Date | null;
+  undone_by_staff_id: string | null;
+  undone_by_key_id: string | null;
+}
+
+export interface OtpCodesTable {
+  merchant_id: string;
+  otp_id: string;
+  phone: string;
+  code_hash: string;
+  expires_at: Date;
+  attempts: Generated<number>;
+  consumed_at: Date | null;
+  token_hash: string | null;
+  token_expires_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   stores: StoresTable;
@@ -238,4 +426,14 @@ export interface Database {
   events: EventsTable;
   outbox: OutboxTable;
   store_visits: StoreVisitsTable;
+  offers: OffersTable;
+  offer_slots: OfferSlotsTable;
+  coupons: CouponsTable;
+  redemptions: RedemptionsTable;
+  otp_codes: OtpCodesTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  order_coupons: OrderCouponsTable;
+  order_refunds: OrderRefundsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
