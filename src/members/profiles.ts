@@ -12,8 +12,10 @@ import {
   identitiesOf,
   listRecentMembers,
   mergesInto,
+  recentClaims,
   recentClicks,
   recentEvents,
+  recentVisits,
   setTags,
   type IdentityRow,
   type MemberRow,
@@ -21,6 +23,7 @@ import {
 } from './queries.js';
 import type { MemberListQuery, MemberSummary, Profile, TimelineEntry, Touch } from './schemas.js';
 import { resolveMember } from './stitch.js';
+import { purchasesOf } from '../orders/queries.js';
 
 /** Clerks work the counter: they see masked phone numbers (PRODUCT.md, capability 3). */
 function masksPhones(principal: Principal): boolean {
@@ -123,7 +126,25 @@ async function buildProfile(merchantId: string, tx: Tx, member: MemberRow, timel
   const clicks = await recentClicks(merchantId, tx, visitorIds, timelineLimit);
   const touchIds = [member.first_touch_click_id, member.last_touch_click_id].filter((c): c is string => c !== null);
   const touches = new Map((await clicksWithLinks(merchantId, tx, touchIds)).map((t) => [t.click_id, toTouch(t)]));
+  // Coupons, visits and orders keep the member id they were written with, so merged members count.
+  const memberIds = [id, ...merges.map((m) => m.merged_id)];
+  const [claims, visits, orders] = [
+    await recentClaims(merchantId, tx, memberIds, timelineLimit),
+    await recentVisits(merchantId, tx, memberIds, timelineLimit),
+    await purchasesOf(merchantId, tx, memberIds, timelineLimit),
+  ];
   const timeline: TimelineEntry[] = [
+    ...claims.map((c) => ({ kind: 'claim' as const, at: c.claimed_at.toISOString(), id: c.coupon_id, offerId: c.offer_id })),
+    ...visits.map((v) => ({ kind: 'visit' as const, at: v.occurred_at.toISOString(), id: v.visit_id, storeId: v.store_id, source: v.source, sourceId: v.source_id })),
+    ...orders.map((o) => ({
+      kind: 'order' as const,
+      at: o.occurred_at.toISOString(),
+      id: o.order_id,
+      storeId: o.store_id,
+      totalCents: o.total_cents,
+      paymentMethod: o.payment_method,
+      status: o.status,
+    })),
     ...clicks.map((c) => ({ kind: 'click' as const, at: c.occurred_at.toISOString(), id: c.click_id, ...touchFields(c), referrer: c.referrer })),
     ...events.map((e) => ({
       kind: 'event' as const,

@@ -327,3 +327,29 @@ export async function setTags(merchantId: string, tx: Tx, memberId: string, chan
     .executeTakeFirst();
   return row?.tags;
 }
+
+/** The newest coupons claimed by these members (the survivor and those merged into it). */
+export async function recentClaims(merchantId: string, tx: Tx, memberIds: string[], limit: number) {
+  if (memberIds.length === 0) return [];
+  return tx
+    .selectFrom('coupons')
+    .select(['coupon_id', 'offer_id', 'claimed_at'])
+    .where('merchant_id', '=', merchantId)
+    .where('member_id', 'in', memberIds)
+    .orderBy('claimed_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** The newest store visits (redemptions and orders) of these members. */
+export async function recentVisits(merchantId: string, tx: Tx, memberIds: string[], limit: number) {
+  if (memberIds.length === 0) return [];
+  return tx
+    .selectFrom('store_visits')
+    .select(['visit_id', 'store_id', 'occurred_at', 'source', 'source_id'])
+    .where('merchant_id', '=', merchantId)
+    .where('member_id', 'in', memberIds)
+    .orderBy('occurred_at', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -52,9 +52,9 @@ const Touch = Type.Object({
 export type Touch = Static<typeof Touch>;
 
 export const TimelineEntry = Type.Object({
-  kind: Type.Union([Type.Literal('click'), Type.Literal('event')]),
+  kind: Type.Union([Type.Literal('click'), Type.Literal('event'), Type.Literal('claim'), Type.Literal('visit'), Type.Literal('order')]),
   at: Timestamp,
-  id: Type.String({ description: 'Click or event id.' }),
+  id: Type.String({ description: 'Click, event, coupon, visit or order id.' }),
   type: Type.Optional(Type.String({ description: 'Event type (track, identify, …).' })),
   name: Type.Optional(Nullable(Type.String())),
   messageId: Type.Optional(Type.String()),
@@ -67,6 +67,13 @@ export const TimelineEntry = Type.Object({
   channelId: Type.Optional(Type.String()),
   channelName: Type.Optional(Nullable(Type.String())),
   referrer: Type.Optional(Nullable(Type.String())),
+  offerId: Type.Optional(Type.String({ description: 'claim: the offer the coupon is of.' })),
+  storeId: Type.Optional(Type.String({ description: 'visit and order: the store.' })),
+  source: Type.Optional(Type.String({ description: 'visit: redemption or order, with sourceId.' })),
+  sourceId: Type.Optional(Type.String()),
+  totalCents: Type.Optional(Type.Integer({ description: 'order: the amount paid.' })),
+  paymentMethod: Type.Optional(Type.String()),
+  status: Type.Optional(Type.String({ description: 'order: completed, partially_refunded, refunded or void.' })),
 });
 export type TimelineEntry = Static<typeof TimelineEntry>;
 
@@ -96,7 +103,7 @@ export const Profile = Type.Object({
   firstTouch: Nullable(Touch),
   lastTouch: Nullable(Touch),
   merges: Type.Array(MergeRecord),
-  timeline: Type.Array(TimelineEntry, { description: 'Clicks and events, newest first.' }),
+  timeline: Type.Array(TimelineEntry, { description: 'Clicks, events, claims, store visits and orders, newest first.' }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
