@@ -33,14 +33,7 @@ export async function applyClickTouches(merchantId: string, tx: Tx, clicks: Touc
            WHERE merchant_id = ${merchantId} AND kind = 'anonymous' AND value = c.visitor_id LIMIT 1) i
        GROUP BY i.member_id
     )
-    UPDATE members m SET
-      first_touch_click_id = CASE WHEN m.first_touch_at IS NULL OR p.first_at < m.first_touch_at THEN p.first_id ELSE m.first_touch_click_id END,
-      first_touch_at = LEAST(m.first_touch_at, p.first_at),
-      last_touch_click_id = CASE WHEN m.last_touch_at IS NULL OR p.last_at >= m.last_touch_at THEN p.last_id ELSE m.last_touch_click_id END,
-      last_touch_at = GREATEST(m.last_touch_at, p.last_at),
-      updated_at = now()
-      FROM per_member p
-     WHERE m.merchant_id = ${merchantId} AND m.member_id = p.member_id`.execute(tx);
+    ${moveTouchesOutwards(merchantId)}`.execute(tx);
 }
 
 /**
@@ -71,6 +64,15 @@ export async function recomputeTouches(merchantId: string, tx: Tx, memberIds: st
              (array_agg(last_id ORDER BY last_at DESC, last_id DESC))[1] AS last_id, max(last_at) AS last_at
         FROM ends GROUP BY member_id
     )
+    ${moveTouchesOutwards(merchantId)}`.execute(tx);
+}
+
+/**
+ * The last step of both: given a `per_member` CTE of candidate first and last clicks, move each
+ * member's first touch earlier and last touch later, never the other way.
+ */
+function moveTouchesOutwards(merchantId: string) {
+  return sql`
     UPDATE members m SET
       first_touch_click_id = CASE WHEN m.first_touch_at IS NULL OR p.first_at < m.first_touch_at THEN p.first_id ELSE m.first_touch_click_id END,
       first_touch_at = LEAST(m.first_touch_at, p.first_at),
@@ -78,7 +80,7 @@ export async function recomputeTouches(merchantId: string, tx: Tx, memberIds: st
       last_touch_at = GREATEST(m.last_touch_at, p.last_at),
       updated_at = now()
       FROM per_member p
-     WHERE m.merchant_id = ${merchantId} AND m.member_id = p.member_id`.execute(tx);
+     WHERE m.merchant_id = ${merchantId} AND m.member_id = p.member_id`;
 }
 
 /** The merchant's attribution window in days (PRODUCT.md: default 30, set per merchant). */
