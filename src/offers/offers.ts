@@ -4,32 +4,12 @@ import { AppError, type ErrorDetail } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { OfferKind, OfferState } from '../platform/schema.js';
 import { findActiveStoreIds } from '../stores/queries.js';
-import { couponValue, toCoupon, toOffer } from './present.js';
+import { couponValue, termsFromRow, toCoupon, toOffer, type Terms } from './present.js';
 import { countRedeemed, findCoupon, findOffer, findSlot, findSlots, insertOffer, listOfferCoupons, listOffers, updateOffer, type OfferRow } from './queries.js';
 import type { Coupon, CreateOfferBody, Offer, UpdateOfferBody } from './schemas.js';
 import { isCalendarDate } from './validity.js';
 
 /** Offers: create, read, change, move through their states. */
-
-/** The terms of an offer as the owner sets them, checked together (kind decides which apply). */
-interface Terms {
-  name: string;
-  description: string;
-  kind: OfferKind;
-  amountOffCents: number | null;
-  percentOff: number | null;
-  maxDiscountCents: number | null;
-  freeItem: string | null;
-  itemValueCents: number | null;
-  minSpendCents: number | null;
-  storeIds: string[];
-  validFrom: string | null;
-  validUntil: string | null;
-  validDays: number | null;
-  perPersonLimit: number;
-  totalQuantity: number | null;
-  budgetCents: number | null;
-}
 
 /** Which amount fields each kind takes; the others must be left out (or null). */
 const KIND_FIELDS: Record<OfferKind, { required: (keyof Terms)[]; allowed: (keyof Terms)[] }> = {
@@ -65,27 +45,6 @@ function problemsOf(terms: Terms): ErrorDetail[] {
     at('budgetCents', terms.kind === 'percent_off' ? 'needs maxDiscountCents, so each coupon has a known worth' : 'needs itemValueCents, so each coupon has a known worth');
   }
   return problems;
-}
-
-function termsFromRow(row: OfferRow): Terms {
-  return {
-    name: row.name,
-    description: row.description,
-    kind: row.kind,
-    amountOffCents: row.amount_off_cents,
-    percentOff: row.percent_off,
-    maxDiscountCents: row.max_discount_cents,
-    freeItem: row.free_item,
-    itemValueCents: row.item_value_cents,
-    minSpendCents: row.min_spend_cents,
-    storeIds: row.store_ids,
-    validFrom: row.valid_from_date,
-    validUntil: row.valid_until_date,
-    validDays: row.valid_days,
-    perPersonLimit: row.per_person_limit,
-    totalQuantity: row.total_quantity,
-    budgetCents: row.budget_cents,
-  };
 }
 
 /** A change of validity replaces the other form: dates clear validDays and the other way round. */

@@ -1,4 +1,4 @@
-import type { CouponTerms } from '../platform/schema.js';
+import type { CouponTerms, OfferKind } from '../platform/schema.js';
 import { formatCode } from './codes.js';
 import type { CouponRow, OfferRow, RedemptionRow, SlotRow } from './queries.js';
 import type { Coupon, Offer, Redemption, Slot } from './schemas.js';
@@ -7,9 +7,29 @@ import type { Coupon, Offer, Redemption, Slot } from './schemas.js';
 
 export type CouponStatus = 'valid' | 'not_yet_valid' | 'expired' | 'redeemed';
 
-export function toOffer(row: OfferRow, redeemed: number): Offer {
+/** The terms of an offer as the owner sets them, checked together (kind decides which apply). */
+export interface Terms {
+  name: string;
+  description: string;
+  kind: OfferKind;
+  amountOffCents: number | null;
+  percentOff: number | null;
+  maxDiscountCents: number | null;
+  freeItem: string | null;
+  itemValueCents: number | null;
+  minSpendCents: number | null;
+  storeIds: string[];
+  validFrom: string | null;
+  validUntil: string | null;
+  validDays: number | null;
+  perPersonLimit: number;
+  totalQuantity: number | null;
+  budgetCents: number | null;
+}
+
+/** The terms as stored on the offer row: the editable part of an offer. */
+export function termsFromRow(row: OfferRow): Terms {
   return {
-    id: row.offer_id,
     name: row.name,
     description: row.description,
     kind: row.kind,
@@ -19,7 +39,6 @@ export function toOffer(row: OfferRow, redeemed: number): Offer {
     freeItem: row.free_item,
     itemValueCents: row.item_value_cents,
     minSpendCents: row.min_spend_cents,
-    currency: row.currency,
     storeIds: row.store_ids,
     validFrom: row.valid_from_date,
     validUntil: row.valid_until_date,
@@ -27,6 +46,14 @@ export function toOffer(row: OfferRow, redeemed: number): Offer {
     perPersonLimit: row.per_person_limit,
     totalQuantity: row.total_quantity,
     budgetCents: row.budget_cents,
+  };
+}
+
+export function toOffer(row: OfferRow, redeemed: number): Offer {
+  return {
+    id: row.offer_id,
+    ...termsFromRow(row),
+    currency: row.currency,
     state: row.state,
     claimed: row.claimed,
     redeemed,
