@@ -292,3 +292,59 @@ export async function insertClicks(merchantId: string, tx: Tx, clicks: ClickRow[
     ) AS c
     ON CONFLICT (merchant_id, click_id) DO NOTHING`.execute(tx);
 }
+
+// ---- what a link brought
+
+export interface LinkOutcomeCounts {
+  clicks: number;
+  scans: number;
+  visitors: number;
+  claims: number;
+  visits: number;
+  orders: number;
+  revenueCents: number;
+}
+
+/**
+ * Everything a link led to, counted from the raw rows: its clicks and scans, the distinct
+ * visitors behind them, the coupons whose stored last touch is this link, how many of those
+ * were redeemed (a store visit; undone redemptions do not count), and the orders (voids left
+ * out) whose stored last touch is this link with their net revenue.
+ */
+export async function countLinkOutcomes(merchantId: string, tx: Tx, linkId: string): Promise<LinkOutcomeCounts> {
+  const taps = await tx
+    .selectFrom('clicks')
+    .select((eb) => [
+      eb.fn.countAll<string>().filterWhere('is_scan', '=', false).as('clicks'),
+      eb.fn.countAll<string>().filterWhere('is_scan', '=', true).as('scans'),
+      eb.fn.count<string>('visitor_id').distinct().as('visitors'),
+    ])
+    .where('merchant_id', '=', merchantId)
+    .where('link_id', '=', linkId)
+    .executeTakeFirstOrThrow();
+  const coupons = await tx
+    .selectFrom('coupons')
+    .leftJoin('redemptions', (join) =>
+      join.onRef('redemptions.merchant_id', '=', 'coupons.merchant_id').onRef('redemptions.coupon_id', '=', 'coupons.coupon_id').on('redemptions.undone_at', 'is', null),
+    )
+    .select((eb) => [eb.fn.count<string>('coupons.coupon_id').distinct().as('claims'), eb.fn.count<string>('redemptions.coupon_id').distinct().as('visits')])
+    .where('coupons.merchant_id', '=', merchantId)
+    .where('coupons.link_id', '=', linkId)
+    .executeTakeFirstOrThrow();
+  const orders = await tx
+    .selectFrom('orders')
+    .select((eb) => [eb.fn.countAll<string>().as('orders'), sql<string>`coalesce(sum(total_cents - refunded_cents), 0)`.as('revenue')])
+    .where('merchant_id', '=', merchantId)
+    .where('link_id', '=', linkId)
+    .where('status', '!=', 'void')
+    .executeTakeFirstOrThrow();
+  return {
+    clicks: Number(taps.clicks),
+    scans: Number(taps.scans),
+    visitors: Number(taps.visitors),
+    claims: Number(coupons.claims),
+    visits: Number(coupons.visits),
+    orders: Number(orders.orders),
+    revenueCents: Number(orders.revenue),
+  };
+}

@@ -9,6 +9,7 @@ import { ClickBuffer } from './click-buffer.js';
 import { LinkCache } from './link-cache.js';
 import { changeLink, createLink, getLink, listAllLinks, type LinkDeps } from './links.js';
 import { deadEndPage } from './pages.js';
+import { linkStats } from './link-stats.js';
 import { linkQr } from './qr.js';
 import { VISITOR_COOKIE, visitLink, type RedirectDeps } from './redirect.js';
 import {
@@ -26,6 +27,7 @@ import {
   LinkList,
   LinkListQuery,
   LinkParams,
+  LinkStats,
   QrQuery,
   UpdateChannelBody,
   UpdateLinkBody,
@@ -135,6 +137,16 @@ function linkRoutes(app: App, deps: LinkDeps): void {
       schema: { tags, summary: 'Change destination, slug, campaign, expiry; deactivate', params: LinkParams, body: UpdateLinkBody, response: withErrors({ 200: Link }) },
     },
     async (request) => changeLink(deps, principalOf(request).merchantId, request.params.linkId, request.body),
+  );
+
+  app.get(
+    '/api/links/:linkId/stats',
+    {
+      // It carries revenue: for the people who see the numbers, owners and managers.
+      config: { auth: MANAGERS },
+      schema: { tags, summary: 'What the link brought: clicks, scans, visitors, claims, store visits, orders, net revenue', params: LinkParams, response: withErrors({ 200: LinkStats }) },
+    },
+    async (request) => linkStats(deps.db, principalOf(request).merchantId, request.params.linkId),
   );
 
   for (const format of ['png', 'svg'] as const) {

@@ -149,3 +149,15 @@ export const QrQuery = Type.Object(
   { additionalProperties: false },
 );
 export type QrQuery = Static<typeof QrQuery>;
+
+export const LinkStats = Type.Object({
+  linkId: Id('link'),
+  clicks: Type.Integer({ description: 'Counted clicks on the short URL (not scans).' }),
+  scans: Type.Integer({ description: 'Counted scans of the QR code.' }),
+  visitors: Type.Integer({ description: 'Distinct visitors (visitor cookies) behind the clicks and scans.' }),
+  claims: Type.Integer({ description: 'Coupons whose last touch is this link.' }),
+  visits: Type.Integer({ description: 'Of those coupons, the ones redeemed at a store (undone redemptions not counted).' }),
+  orders: Type.Integer({ description: 'Orders (voids left out) whose last touch is this link.' }),
+  revenueCents: Type.Integer({ description: 'What those orders took, less refunds.' }),
+});
+export type LinkStats = Static<typeof LinkStats>;
