@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /**
  * Coupon codes: what a customer shows or reads aloud at the counter.
  *
@@ -8,6 +6,9 @@ import { randomBytes } from 'node:crypto';
  * alphabet leaves out I, L, O and U, so what is read aloud or typed is hard to get wrong, and
  * the check symbol (37 is prime and larger than 32) catches every single wrong symbol and
  * every swap of two neighbours before the database is asked.
+ *
+ * No Node-only imports: the counter page checks what a clerk types with these same functions
+ * in the browser, before it asks the server.
  */
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -29,8 +30,10 @@ export function checkSymbol(payload: string): string {
   return CHECK_ALPHABET[remainder]!;
 }
 
+const cryptoRandom = (size: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(size));
+
 /** A fresh code in canonical form (no separators). `random` is for tests. */
-export function generateCode(random: (size: number) => Buffer = randomBytes): string {
+export function generateCode(random: (size: number) => Uint8Array = cryptoRandom): string {
   // 256 is a multiple of 32, so the low five bits of a random byte are uniform.
   const payload = [...random(PAYLOAD_SYMBOLS)].map((byte) => ALPHABET[byte & 31]!).join('');
   return payload + checkSymbol(payload);

@@ -6,13 +6,13 @@ import { inTenant, type Tx } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import { isId } from '../platform/ids.js';
 import { maskPhone } from '../platform/log.js';
-import { listStores } from '../stores/queries.js';
+import { findStore, listStores } from '../stores/queries.js';
 import { claimBlocker, issueCoupon } from './claim.js';
 import { formatCode } from './codes.js';
 import { couponStatus, slotRef } from './present.js';
-import { findOffer, findSlots, listCouponsOfPhone, listSlots, type CouponRow } from './queries.js';
+import { findOffer, findSlots, listCouponsOfPhone, listLiveOffersAtStore, listSlots, type CouponRow } from './queries.js';
 import { couponQrSvg } from './qr.js';
-import type { ClaimBody, CustomerCoupon, PublicOffer } from './schemas.js';
+import type { ClaimBody, CustomerCoupon, PublicOffer, PublicStore } from './schemas.js';
 
 /**
  * The customer's side, reached without a staff sign-in: the merchant comes from the URL, and
@@ -61,6 +61,44 @@ export async function getPublicOffer(deps: Pick<OtpDeps, 'db'>, merchantId: stri
       slots: slots
         .filter((s) => s.starts_at > now)
         .map((s) => ({ id: s.slot_id, storeId: s.store_id, startsAt: s.starts_at.toISOString(), endsAt: s.ends_at.toISOString(), remaining: s.capacity - s.booked })),
+    };
+  });
+}
+
+/**
+ * `GET …/stores/{storeId}`: a store page — where it is, when it is open, and what can be
+ * claimed for it now. An archived store answers not_found, like one that never existed.
+ */
+export async function getPublicStore(deps: Pick<OtpDeps, 'db'>, merchantId: string, storeId: string, now = new Date()): Promise<PublicStore> {
+  return inTenant(deps.db, merchantId, async (tx) => {
+    const merchant = await merchantOf(tx, merchantId);
+    const store = await findStore(merchantId, tx, storeId);
+    if (!store || store.archived_at !== null) throw new AppError('not_found');
+    const offers = (await listLiveOffersAtStore(merchantId, tx, storeId)).filter((offer) => claimBlocker(offer, merchant.timezone, now) === null);
+    return {
+      id: store.store_id,
+      merchant: { id: merchant.merchant_id, name: merchant.name },
+      name: store.name,
+      address: store.address,
+      phone: store.phone,
+      timezone: store.timezone,
+      openingHours: store.opening_hours,
+      offers: offers.map((offer) => ({
+        id: offer.offer_id,
+        name: offer.name,
+        description: offer.description,
+        kind: offer.kind,
+        amountOffCents: offer.amount_off_cents,
+        percentOff: offer.percent_off,
+        maxDiscountCents: offer.max_discount_cents,
+        freeItem: offer.free_item,
+        minSpendCents: offer.min_spend_cents,
+        currency: offer.currency,
+        validFrom: offer.valid_from_date,
+        validUntil: offer.valid_until_date,
+        validDays: offer.valid_days,
+        remaining: offer.total_quantity === null ? null : Math.max(0, offer.total_quantity - offer.claimed),
+      })),
     };
   });
 }

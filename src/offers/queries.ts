@@ -46,6 +46,18 @@ export async function listOffers(merchantId: string, tx: Tx, filter: { state: Of
   return query.orderBy('offer_id', 'desc').execute();
 }
 
+/** Live offers valid at a store: those naming it, and those valid everywhere (no stores). */
+export async function listLiveOffersAtStore(merchantId: string, tx: Tx, storeId: string): Promise<OfferRow[]> {
+  return tx
+    .selectFrom('offers')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('state', '=', 'live')
+    .where(sql<boolean>`(cardinality(store_ids) = 0 OR ${storeId} = ANY(store_ids))`)
+    .orderBy('offer_id', 'desc')
+    .execute();
+}
+
 export async function updateOffer(merchantId: string, tx: Tx, offerId: string, patch: Updateable<OffersTable>): Promise<OfferRow> {
   return tx
     .updateTable('offers')

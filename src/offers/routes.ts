@@ -12,7 +12,7 @@ import { VISITOR_COOKIE } from '../taps/redirect.js';
 import { normalizeCode } from './codes.js';
 import { CounterLimiter } from './counter-limiter.js';
 import { changeOffer, changeOfferState, createOffer, getCoupon, getOffer, listAllOffers, listCouponsOfOffer } from './offers.js';
-import { claimOffer, getPublicOffer, myCoupons, requestCode, verifyCode } from './public.js';
+import { claimOffer, getPublicOffer, getPublicStore, myCoupons, requestCode, verifyCode } from './public.js';
 import { couponQrPng, couponQrSvg } from './qr.js';
 import { confirmRedemption, lookupCode, type CounterDeps } from './redeem.js';
 import {
@@ -37,6 +37,8 @@ import {
   PublicMerchantParams,
   PublicOffer,
   PublicOfferParams,
+  PublicStore,
+  PublicStoreParams,
   QrQuery,
   RedeemBody,
   Redemption,
@@ -182,6 +184,12 @@ function publicRoutes(app: App, otp: OtpDeps): void {
     `${base}/offers/:offerId`,
     { config: { auth: 'public' }, schema: { tags, security, summary: 'An offer as a customer sees it', params: PublicOfferParams, response: withErrors({ 200: PublicOffer }) } },
     async (request) => getPublicOffer(otp, request.params.merchantId, request.params.offerId),
+  );
+
+  app.get(
+    `${base}/stores/:storeId`,
+    { config: { auth: 'public' }, schema: { tags, security, summary: 'A store as a customer sees it, with its offers', params: PublicStoreParams, response: withErrors({ 200: PublicStore }) } },
+    async (request) => getPublicStore(otp, request.params.merchantId, request.params.storeId),
   );
 
   app.post(

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id, Name, NullableTimestamp, Timestamp } from '../platform/schemas.js';
+import { OpeningHours } from '../stores/schemas.js';
 
 /** Request and response shapes of offers, slots, coupons, claims and the counter. */
 
@@ -211,6 +212,39 @@ export const PublicOffer = Type.Object({
   ),
 });
 export type PublicOffer = Static<typeof PublicOffer>;
+
+export const PublicStoreParams = Type.Object({ merchantId: Id('merchant'), storeId: Id('store') });
+
+/** A store as a customer sees it, with the offers that can be claimed for it now. */
+export const PublicStore = Type.Object({
+  id: Id('store'),
+  merchant: Type.Object({ id: Id('merchant'), name: Type.String() }),
+  name: Type.String(),
+  address: Type.String(),
+  phone: Nullable(Type.String()),
+  timezone: Type.String(),
+  openingHours: OpeningHours,
+  offers: Type.Array(
+    Type.Object({
+      id: Id('offer'),
+      name: Type.String(),
+      description: Type.String(),
+      kind: OfferKind,
+      amountOffCents: Nullable(Type.Integer()),
+      percentOff: Nullable(Type.Integer()),
+      maxDiscountCents: Nullable(Type.Integer()),
+      freeItem: Nullable(Type.String()),
+      minSpendCents: Nullable(Type.Integer()),
+      currency: Type.String(),
+      validFrom: Nullable(Type.String()),
+      validUntil: Nullable(Type.String()),
+      validDays: Nullable(Type.Integer()),
+      remaining: Nullable(Type.Integer()),
+    }),
+    { description: 'Live offers valid at this store that can be claimed now, newest first.' },
+  ),
+});
+export type PublicStore = Static<typeof PublicStore>;
 
 export const SendOtpBody = Type.Object({ phone: Phone }, { additionalProperties: false });
 export const OtpSent = Type.Object({
