@@ -5,6 +5,8 @@ import { progress, type DbKind } from './lib.js';
 const benches: Record<string, () => Promise<{ run(dbs: DbKind[]): Promise<void> }>> = {
   redirect: () => import('./redirect.js'),
   ingest: () => import('./ingest.js'),
+  // No database: sizes of the web build. `npm run bench -- --only bundles` for just this.
+  bundles: async () => ({ run: async () => (await import('./bundles.js')).run() }),
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, db: { type: 'string' } } });

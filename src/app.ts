@@ -141,6 +141,7 @@ function escapeHtml(text: string): string {
 }
 
 const API_PREFIXES = ['/api/', '/v1/', '/docs', '/healthz', '/readyz', '/errors'];
+const CUSTOMER_PAGE = /^\/m\/[^/?#]+(?:[/?#]|$)/;
 
 /** The web pages (built by Vite into web/dist); any other GET that wants HTML gets the app shell. */
 async function webRoutes(app: App): Promise<void> {
@@ -153,7 +154,9 @@ async function webRoutes(app: App): Promise<void> {
     const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
     if (wantsPage && !API_PREFIXES.some((p) => request.url.startsWith(p))) {
       if (!built) return reply.code(503).type('text/plain').send('The web pages are not built yet: run `npm run build`.');
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      // Customer pages (/m/:merchantId/…) are a bundle of their own, small for slow phones.
+      const page = CUSTOMER_PAGE.test(request.url) ? 'customer.html' : 'index.html';
+      return reply.header('cache-control', 'no-cache').sendFile(page);
     }
     return reply.code(404).send(errorBody('route_not_found', errorCatalogue.route_not_found.message));
   });

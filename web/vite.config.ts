@@ -11,5 +11,15 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    rolldownOptions: {
+      // Two pages, two bundles: customers on slow phones load only web/src/customer (no
+      // dashboard code, no charts); the server picks the page by path (src/app.ts).
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        customer: fileURLToPath(new URL('customer.html', import.meta.url)),
+      },
+      // React, which both pages share, in a chunk of its own name (cached across the two).
+      output: { codeSplitting: { groups: [{ name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ }] } },
+    },
   },
 });

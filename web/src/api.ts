@@ -42,12 +42,13 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/** One request to the server; the per-domain clients (web/src/customer/api.ts, web/src/counter/api.ts) build on it. */
+export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   // A body-less POST must not claim to be JSON: the server rejects an empty JSON body.
   const init: RequestInit =
     body === undefined
-      ? { method, headers: { accept: 'application/json' } }
-      : { method, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      ? { method, headers: { ...headers, accept: 'application/json' } }
+      : { method, headers: { ...headers, accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body) };
   let response: Response;
   try {
     response = await fetch(path, { ...init, credentials: 'same-origin' });
