@@ -88,7 +88,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
 
-  registerAuth(app, database.db);
+  registerAuth(app, database.db, { publishableKeyCacheSeconds: config.publishableKeyCacheSeconds });
   registerIdempotency(app, database.db);
   healthRoutes(app, database);
   errorCatalogueRoute(app);

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { inTenant, type Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import type { App } from '../platform/http.js';
@@ -47,8 +48,18 @@ export const OWNERS: readonly Role[] = ['owner'];
 
 const SESSION_TOUCH_MS = 5 * 60 * 1000;
 
-export function registerAuth(app: App, db: Db): void {
+/**
+ * Publishable keys a process has verified lately. Event ingestion checks its key on every
+ * request; a database round trip for each was the largest fixed cost of a batch. A publishable
+ * key can only send events, so the price is small: a key revoked through another process is
+ * still accepted by this one for up to `PUBLISHABLE_KEY_CACHE_SECONDS` (revoked here: at once).
+ * Secret keys and sessions are always checked against the database.
+ */
+let verifiedWriteKeys: LRUCache<string, Principal> | null = null;
+
+export function registerAuth(app: App, db: Db, options: { publishableKeyCacheSeconds: number }): void {
   app.decorateRequest('principal', null);
+  verifiedWriteKeys = options.publishableKeyCacheSeconds > 0 ? new LRUCache({ max: 10_000, ttl: options.publishableKeyCacheSeconds * 1000 }) : null;
 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/') && route.config?.auth === undefined) {
@@ -123,13 +134,16 @@ function keyFromHeader(header: string): string {
 export async function authenticateApiKey(db: Db, token: string): Promise<Principal> {
   const parsed = parseApiKey(token);
   if (!parsed) throw new AppError('invalid_api_key');
+  const cacheKey = parsed.kind === 'publishable' ? `${parsed.merchantId}:${sha256(parsed.secret)}` : null;
+  const cached = cacheKey ? verifiedWriteKeys?.get(cacheKey) : undefined;
+  if (cached) return cached;
   const key = await inTenant(db, parsed.merchantId, async (tx) => {
     const row = await findLiveKey(parsed.merchantId, tx, sha256(parsed.secret));
     if (row && row.kind === parsed.kind) await touchKey(parsed.merchantId, tx, row.key_id);
     return row;
   });
   if (!key || key.kind !== parsed.kind) throw new AppError('invalid_api_key');
-  return {
+  const principal: Principal = {
     merchantId: parsed.merchantId,
     via: key.kind === 'secret' ? 'secret_key' : 'publishable_key',
     role: key.role,
@@ -138,6 +152,16 @@ export async function authenticateApiKey(db: Db, token: string): Promise<Princip
     sessionId: null,
     keyId: key.key_id,
   };
+  if (cacheKey) verifiedWriteKeys?.set(cacheKey, principal);
+  return principal;
+}
+
+/** A key was revoked: this process stops accepting it at once. */
+export function forgetVerifiedKey(keyId: string): void {
+  if (!verifiedWriteKeys) return;
+  for (const [cacheKey, principal] of verifiedWriteKeys.entries()) {
+    if (principal.keyId === keyId) verifiedWriteKeys.delete(cacheKey);
+  }
 }
 
 /** The caller of a route that requires authentication (set by the onRequest hook). */

@@ -1,3 +1,4 @@
+import { forgetVerifiedKey } from '../auth/principal.js';
 import { newApiKey, sha256 } from '../auth/tokens.js';
 import { inTenant, type Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
@@ -49,5 +50,6 @@ export async function listApiKeys(db: Db, merchantId: string): Promise<ApiKey[]>
 export async function revokeApiKey(db: Db, merchantId: string, keyId: string): Promise<ApiKey> {
   const row = await inTenant(db, merchantId, (tx) => revokeKey(merchantId, tx, keyId));
   if (!row) throw new AppError('not_found');
+  forgetVerifiedKey(keyId);
   return toApiKey(row);
 }

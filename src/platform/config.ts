@@ -151,6 +151,12 @@ export const variables = {
     default: '15',
     parse: integer(1, 24 * 60),
   },
+  publishableKeyCacheSeconds: {
+    env: 'PUBLISHABLE_KEY_CACHE_SECONDS',
+    description: 'How long each process trusts a publishable (write-only) key it has verified before checking it again; a key revoked through another process still sends events for up to this long. 0: check every request.',
+    default: '10',
+    parse: integer(0, 300),
+  },
   // taps
   linkCacheSeconds: {
     env: 'LINK_CACHE_SECONDS',

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from './config.js';
 import { isSerializationFailure } from './errors.js';
 import { migrationProvider } from './migrations/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { PGliteThread } from './pglite-thread.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -47,9 +47,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
 
   const memory = config.dataDir.startsWith('memory://');
   if (!memory) mkdirSync(config.dataDir, { recursive: true });
-  const pglite = new PGlite(memory ? undefined : config.dataDir, {
-    parsers: { [INT8]: (value: string) => Number(value) },
-  });
+  const pglite = new PGliteThread(memory ? undefined : config.dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return { db, kind: 'pglite', location: memory ? 'in memory' : config.dataDir, close: () => db.destroy() };
 }

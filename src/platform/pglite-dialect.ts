@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -11,6 +10,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { EmbeddedDatabase } from './pglite-thread.js';
 
 /**
  * Kysely dialect for the embedded database. PGlite is one connection in one process, so the
@@ -19,7 +19,7 @@ import {
  * transaction.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: EmbeddedDatabase) {}
   createAdapter() {
     return new PostgresAdapter();
   }
@@ -39,7 +39,7 @@ class PGliteDriver implements Driver {
   #queue: Promise<void> = Promise.resolve();
   #release: (() => void) | null = null;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(private readonly pglite: EmbeddedDatabase) {
     this.#connection = new PGliteConnection(pglite);
   }
 
@@ -81,15 +81,15 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: EmbeddedDatabase) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     // Statements without parameters go through the simple protocol, which (like node-postgres)
     // accepts several statements at once; migrations rely on it.
     const result =
       query.parameters.length === 0
-        ? ((await this.pglite.exec(query.sql, { rowMode: 'object' })).at(-1) ?? { rows: [] as R[], affectedRows: 0 })
-        : await this.pglite.query<R>(query.sql, query.parameters as unknown[], { rowMode: 'object' });
+        ? await this.pglite.exec<R>(query.sql)
+        : await this.pglite.query<R>(query.sql, query.parameters as unknown[]);
     return {
       rows: result.rows as R[],
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),

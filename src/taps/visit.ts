@@ -45,8 +45,18 @@ export function classifyUserAgent(ua: string | undefined): UserAgentInfo {
  * merchants, and the hash cannot be reversed by trying every IPv4 address without the salt.
  */
 export function hashIp(salt: string, ip: string): string {
-  return createHmac('sha256', salt).update(ip).digest('hex');
+  const key = `${salt}\u0000${ip}`;
+  let hash = ipHashes.get(key);
+  if (hash === undefined) {
+    hash = createHmac('sha256', salt).update(ip).digest('hex');
+    ipHashes.set(key, hash);
+  }
+  return hash;
 }
+
+// A busy link sees the same addresses again and again (mobile carriers put many phones behind
+// one); the HMAC of each is computed once. Only the process's memory holds the raw address.
+const ipHashes = new LRUCache<string, string>({ max: 10_000 });
 
 /**
  * The referring page without its query and fragment, which often carry search terms, session
