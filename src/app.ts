@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Type } from 'typebox';
+import { analyticsRoutes } from './analytics/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { eventRoutes } from './events/routes.js';
 import { registerAuth } from './auth/principal.js';
@@ -92,7 +93,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerIdempotency(app, database.db);
   healthRoutes(app, database);
   errorCatalogueRoute(app);
-  for (const routes of [merchantRoutes, authRoutes, storeRoutes, staffRoutes, keyRoutes, tapsRoutes, eventRoutes, memberRoutes, orderRoutes, offerRoutes]) {
+  for (const routes of [merchantRoutes, authRoutes, storeRoutes, staffRoutes, keyRoutes, tapsRoutes, eventRoutes, memberRoutes, orderRoutes, offerRoutes, analyticsRoutes]) {
     await app.register(async (scope) => routes(scope as App, context));
   }
   if (config.benchRoutes) {

@@ -65,7 +65,7 @@ export type StoresQuery = QueryOf<typeof StoresQuery>;
 /** What every question accepts; each question reads the filters of docs/metrics.md's matrix. */
 export type AnalyticsQuery = { from: string; to: string; groupBy?: string; unit?: 'week' | 'month' } & Partial<Record<FilterName, string>>;
 
-const Rate = Nullable(Type.Number({ description: 'A fraction 0…1 (null when the denominator is 0).' }));
+const Rate = Nullable(Type.Number({ description: 'A ratio (null when the denominator is 0). Funnel steps are not nested, so a step rate may pass 1.' }));
 const Count = Type.Integer({ minimum: 0 });
 const Cents = Type.Integer({ description: 'In cents (fen) of the merchant currency.' });
 
@@ -79,7 +79,7 @@ const Filters = Type.Object({
 });
 const Group = { key: Nullable(Type.String()), label: Type.String() };
 
-function answer<R extends TSchema, T extends TSchema>(row: R, totals: T, extra: Record<string, TSchema> = {}) {
+function answer<R extends TSchema, T extends TSchema, E extends Record<string, TSchema> = {}>(row: R, totals: T, extra: E = {} as E) {
   return Type.Object({
     period: Period,
     filters: Filters,

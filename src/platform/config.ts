@@ -188,6 +188,13 @@ export const variables = {
     default: '',
     parse: headerName,
   },
+  // answers
+  analyticsRefreshSeconds: {
+    env: 'ANALYTICS_REFRESH_SECONDS',
+    description: 'How often `serve` brings the answer rollups up to date in the background (seconds; 0: only when a question is asked).',
+    default: '60',
+    parse: integer(0, 86_400),
+  },
   // orders
   extraPaymentMethods: {
     env: 'EXTRA_PAYMENT_METHODS',

@@ -59,6 +59,10 @@ export const errorCatalogue = {
   undo_window_passed: { status: 409, message: 'This redemption is too old to undo.' },
   redemption_already_undone: { status: 409, message: 'This redemption has already been undone.' },
   redemption_other_store: { status: 409, message: 'This redemption was made at another store; undo it there.' },
+  // answers
+  analytics_invalid_period: { status: 400, message: 'The period is not valid: from and to must be real days (YYYY-MM-DD) and from must not be after to.' },
+  analytics_period_too_long: { status: 400, message: 'The period is too long: at most 731 days.' },
+  analytics_filter_not_supported: { status: 400, message: 'This question cannot be filtered that way. See docs/metrics.md for the filters each question takes.' },
   // 413, 415, 422
   payload_too_large: { status: 413, message: 'The request body is larger than this endpoint accepts.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },

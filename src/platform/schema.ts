@@ -408,6 +408,21 @@ export interface OtpCodesTable {
   created_at: CreatedAt;
 }
 
+/** Answers: per merchant, the time zone its rollups were built in and when they were last refreshed (0008). */
+export interface AnalyticsStateTable {
+  merchant_id: string;
+  timezone: string;
+  refreshed_at: Date;
+}
+
+/** Keys the triggers mark for the next refresh (0008); the rollup tables are read with SQL in src/analytics. */
+export interface AnalyticsDirtyTable {
+  merchant_id: string;
+  id: Generated<number>;
+  scope: 'person' | 'coupon_day' | 'order_day' | 'visit_day' | 'rebuild';
+  key: string;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   stores: StoresTable;
@@ -436,4 +451,6 @@ export interface Database {
   order_coupons: OrderCouponsTable;
   order_refunds: OrderRefundsTable;
   idempotency_keys: IdempotencyKeysTable;
+  analytics_state: AnalyticsStateTable;
+  analytics_dirty: AnalyticsDirtyTable;
 }

@@ -4,6 +4,7 @@ import * as m0002 from './0002_taps_members_events.js';
 import * as m0005 from './0005_outbox_and_visits.js';
 import * as m0006 from './0006_offers.js';
 import * as m0007 from './0007_orders.js';
+import * as m0008 from './0008_analytics.js';
 
 /** The one migration set, in order. Append; never edit or reorder a migration that has landed. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0005_outbox_and_visits': m0005,
   '0006_offers': m0006,
   '0007_orders': m0007,
+  '0008_analytics': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,375 @@
+import { sql } from 'kysely';
+import { inTenant, type Db, type Tx } from '../platform/db.js';
+
+/**
+ * Brings one merchant's rollups up to date (docs/metrics.md, "How answers stay fast").
+ *
+ * Triggers on the raw tables write dirty keys (a person, or a UTC day of coupons, orders or
+ * store visits). A refresh takes a chunk of them — deleting exactly the rows it took — and, in
+ * the same READ COMMITTED transaction but in later statements, recomputes from the raw rows:
+ * every write whose dirty row it took has committed and is seen; a write that commits later
+ * left its own dirty row for the next refresh. Person rollups move by deltas (subtract the
+ * person's previous facts, add the new ones), so merges and late clicks stay exact; day rollups
+ * are recomputed for each dirty local day. One refresher per merchant at a time (an advisory
+ * lock held by each chunk's transaction); a crash rolls the chunk back and leaves its dirty
+ * rows for the next one.
+ */
+export async function refreshRollups(db: Db, merchantId: string, options: { chunkSize?: number } = {}): Promise<RefreshResult> {
+  const chunkSize = options.chunkSize ?? 20_000;
+  const result: RefreshResult = { chunks: 0, dirtyRows: 0, persons: 0, days: 0, rebuilt: false };
+  for (;;) {
+    const chunk = await inTenant(db, merchantId, (tx) => refreshChunk(tx, merchantId, chunkSize));
+    result.chunks += 1;
+    result.dirtyRows += chunk.taken;
+    result.persons += chunk.persons;
+    result.days += chunk.days;
+    result.rebuilt ||= chunk.rebuilt;
+    // Fewer than a chunk: caught up (writes arriving meanwhile wait for the next refresh,
+    // so a busy merchant cannot keep one refresh going forever).
+    if (!chunk.rebuilt && chunk.taken < chunkSize) return result;
+  }
+}
+
+export interface RefreshResult {
+  chunks: number;
+  dirtyRows: number;
+  persons: number;
+  days: number;
+  /** All rollups were rebuilt (first refresh, a time zone change, a link moved to another channel or campaign). */
+  rebuilt: boolean;
+}
+
+/** When the merchant's rollups were last brought up to date (null: never). */
+export async function refreshedAt(tx: Tx, merchantId: string): Promise<Date | null> {
+  const row = await tx.selectFrom('analytics_state').select('refreshed_at').where('merchant_id', '=', merchantId).executeTakeFirst();
+  return row?.refreshed_at ?? null;
+}
+
+const ROLLUPS = [
+  'analytics_person_facts',
+  'analytics_entry',
+  'analytics_repeat',
+  'analytics_first_visit',
+  'analytics_retention',
+  'analytics_coupons_day',
+  'analytics_orders_day',
+  'analytics_orders_ft_day',
+  'analytics_visits_day',
+] as const;
+
+async function refreshChunk(tx: Tx, m: string, chunkSize: number): Promise<{ taken: number; persons: number; days: number; rebuilt: boolean }> {
+  await sql`select pg_advisory_xact_lock(hashtext('reservoir.analytics'), hashtext(${m}))`.execute(tx);
+  const merchant = await tx.selectFrom('merchants').select('timezone').where('merchant_id', '=', m).executeTakeFirst();
+  if (!merchant) return { taken: 0, persons: 0, days: 0, rebuilt: false };
+  const tz = merchant.timezone;
+  const state = await tx.selectFrom('analytics_state').select('timezone').where('merchant_id', '=', m).executeTakeFirst();
+  if (!state || state.timezone !== tz) {
+    await rebuild(tx, m, tz);
+    return { taken: 0, persons: 0, days: 0, rebuilt: true };
+  }
+
+  await sql`
+    CREATE TEMP TABLE an_taken (scope text NOT NULL, key text NOT NULL) ON COMMIT DROP;
+    CREATE TEMP TABLE an_persons (person_key text PRIMARY KEY) ON COMMIT DROP;
+    CREATE TEMP TABLE an_changed (person_key text PRIMARY KEY) ON COMMIT DROP;
+    CREATE TEMP TABLE an_old (LIKE analytics_person_facts INCLUDING DEFAULTS) ON COMMIT DROP;
+    CREATE TEMP TABLE an_new (LIKE analytics_person_facts INCLUDING DEFAULTS) ON COMMIT DROP;
+    CREATE TEMP TABLE an_days (kind text NOT NULL, day date NOT NULL, PRIMARY KEY (kind, day)) ON COMMIT DROP;
+  `.execute(tx);
+
+  const { rows } = await sql<{ n: number }>`
+    WITH taken AS (
+      DELETE FROM analytics_dirty
+       WHERE merchant_id = ${m}
+         AND id IN (SELECT id FROM analytics_dirty WHERE merchant_id = ${m} ORDER BY id LIMIT ${chunkSize})
+      RETURNING scope, key
+    ), kept AS (
+      INSERT INTO an_taken (scope, key) SELECT DISTINCT scope, key FROM taken
+    )
+    SELECT count(*)::int AS n FROM taken`.execute(tx);
+  const taken = rows[0]?.n ?? 0;
+  if (taken === 0) {
+    await touchState(tx, m, tz);
+    return { taken, persons: 0, days: 0, rebuilt: false };
+  }
+  const { rows: rebuildRows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM an_taken WHERE scope = 'rebuild'`.execute(tx);
+  if ((rebuildRows[0]?.n ?? 0) > 0) {
+    await rebuild(tx, m, tz);
+    return { taken, persons: 0, days: 0, rebuilt: true };
+  }
+
+  const persons = await recomputePersons(tx, m, tz);
+  const days = await recomputeDays(tx, m, tz);
+  await touchState(tx, m, tz);
+  return { taken, persons, days, rebuilt: false };
+}
+
+async function touchState(tx: Tx, m: string, tz: string): Promise<void> {
+  await sql`
+    INSERT INTO analytics_state (merchant_id, timezone, refreshed_at) VALUES (${m}, ${tz}, now())
+    ON CONFLICT (merchant_id) DO UPDATE SET timezone = excluded.timezone, refreshed_at = excluded.refreshed_at`.execute(tx);
+}
+
+/**
+ * Throws away the merchant's rollups and marks every person and every day dirty; the chunks
+ * that follow rebuild them. Dirty rows seen now are covered by the marks (made later, from
+ * the committed raw rows), so they go.
+ */
+async function rebuild(tx: Tx, m: string, tz: string): Promise<void> {
+  for (const table of ROLLUPS) await sql`DELETE FROM ${sql.table(table)} WHERE merchant_id = ${m}`.execute(tx);
+  await sql`DELETE FROM analytics_dirty WHERE merchant_id = ${m}`.execute(tx);
+  await sql`
+    INSERT INTO analytics_dirty (merchant_id, scope, key)
+    SELECT ${m}, 'person', 'm:' || member_id FROM members WHERE merchant_id = ${m} AND merged_into IS NULL
+    UNION ALL
+    SELECT ${m}, 'person', 'v:' || c.visitor_id FROM (SELECT DISTINCT visitor_id FROM clicks WHERE merchant_id = ${m}) c
+     WHERE NOT EXISTS (SELECT 1 FROM member_identities i WHERE i.merchant_id = ${m} AND i.kind = 'anonymous' AND i.value = c.visitor_id)
+    UNION ALL
+    SELECT ${m}, 'coupon_day', d::text FROM (SELECT DISTINCT (claimed_at AT TIME ZONE 'UTC')::date AS d FROM coupons WHERE merchant_id = ${m}) x
+    UNION ALL
+    SELECT ${m}, 'order_day', d::text FROM (SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date AS d FROM orders WHERE merchant_id = ${m}) x
+    UNION ALL
+    SELECT ${m}, 'visit_day', d::text FROM (SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date AS d FROM store_visits WHERE merchant_id = ${m}) x`.execute(tx);
+  await touchState(tx, m, tz);
+}
+
+/** Recomputes the facts of the dirty persons and moves the person rollups by the difference. */
+async function recomputePersons(tx: Tx, m: string, tz: string): Promise<number> {
+  // Who the dirty keys are now: a member key stands for itself (to drop the facts of a member
+  // merged away) and for its survivor; a visitor key for itself and for the member owning it.
+  await sql`
+    INSERT INTO an_persons (person_key)
+    SELECT key FROM an_taken WHERE scope = 'person'
+    UNION
+    SELECT 'm:' || coalesce(mb.merged_into, mb.member_id)
+      FROM an_taken t JOIN members mb ON mb.merchant_id = ${m} AND mb.member_id = substr(t.key, 3)
+     WHERE t.scope = 'person' AND left(t.key, 2) = 'm:'
+    UNION
+    SELECT 'm:' || coalesce(mb.merged_into, mb.member_id)
+      FROM an_taken t
+      JOIN member_identities i ON i.merchant_id = ${m} AND i.kind = 'anonymous' AND i.value = substr(t.key, 3)
+      JOIN members mb ON mb.merchant_id = ${m} AND mb.member_id = i.member_id
+     WHERE t.scope = 'person' AND left(t.key, 2) = 'v:'`.execute(tx);
+
+  await sql`
+    INSERT INTO an_old SELECT f.* FROM analytics_person_facts f JOIN an_persons t ON t.person_key = f.person_key WHERE f.merchant_id = ${m}`.execute(tx);
+
+  await sql`
+    INSERT INTO an_new (merchant_id, person_key, is_member, ft_at, ft_channel, ft_link, ft_campaign, entry_day, first_claim_day,
+                        first_visit_day, first_visit_store, first_purchase_day, first_purchase_store, second_purchase_day, active_weeks, active_months)
+    WITH p AS (
+      SELECT mb.member_id AS person, mb.first_touch_click_id
+        FROM an_persons t JOIN members mb ON mb.merchant_id = ${m} AND mb.member_id = substr(t.person_key, 3)
+       WHERE left(t.person_key, 2) = 'm:' AND mb.merged_into IS NULL
+    ), pm AS (
+      SELECT person, person AS member_id FROM p
+      UNION ALL
+      SELECT p.person, x.member_id FROM p JOIN members x ON x.merchant_id = ${m} AND x.merged_into = p.person
+    ), ft AS (
+      SELECT p.person, c.occurred_at, c.channel_id, c.link_id, coalesce(l.campaign, '') AS campaign
+        FROM p
+        JOIN clicks c ON c.merchant_id = ${m} AND c.click_id = p.first_touch_click_id
+        LEFT JOIN links l ON l.merchant_id = ${m} AND l.link_id = c.link_id
+    ), claims AS (
+      SELECT pm.person, min(c.claimed_at) AS at
+        FROM pm JOIN coupons c ON c.merchant_id = ${m} AND c.member_id = pm.member_id
+       GROUP BY pm.person
+    ), visits AS (
+      SELECT pm.person, v.visit_id, v.store_id, v.occurred_at, (v.occurred_at AT TIME ZONE ${tz})::date AS day
+        FROM pm JOIN store_visits v ON v.merchant_id = ${m} AND v.member_id = pm.member_id
+    ), first_visit AS (
+      SELECT DISTINCT ON (person) person, store_id, day FROM visits ORDER BY person, occurred_at, visit_id
+    ), purchases AS (
+      SELECT pm.person, o.order_id, o.store_id, o.occurred_at, (o.occurred_at AT TIME ZONE ${tz})::date AS day
+        FROM pm JOIN orders o ON o.merchant_id = ${m} AND o.member_id = pm.member_id
+       WHERE o.status <> 'void'
+    ), first_purchase AS (
+      SELECT DISTINCT ON (person) person, store_id, day FROM purchases ORDER BY person, occurred_at, order_id
+    ), second_purchase AS (
+      SELECT pu.person, min(pu.day) AS day
+        FROM purchases pu JOIN first_purchase fp ON fp.person = pu.person AND pu.day > fp.day
+       GROUP BY pu.person
+    ), active AS (
+      SELECT a.person,
+             array_agg(DISTINCT ((date_trunc('week', a.day::timestamp)::date - date_trunc('week', fv.day::timestamp)::date) / 7)) AS weeks,
+             array_agg(DISTINCT ((extract(year FROM a.day) * 12 + extract(month FROM a.day)) - (extract(year FROM fv.day) * 12 + extract(month FROM fv.day)))::int) AS months
+        FROM (SELECT person, day FROM visits UNION SELECT person, day FROM purchases) a
+        JOIN first_visit fv ON fv.person = a.person
+       WHERE a.day >= fv.day
+       GROUP BY a.person
+    )
+    SELECT ${m}, 'm:' || p.person, true, ft.occurred_at,
+           coalesce(ft.channel_id, ''), coalesce(ft.link_id, ''), coalesce(ft.campaign, ''),
+           CASE WHEN ft.occurred_at IS NOT NULL THEN (ft.occurred_at AT TIME ZONE ${tz})::date
+                ELSE least((cl.at AT TIME ZONE ${tz})::date, fv.day, fp.day) END,
+           (cl.at AT TIME ZONE ${tz})::date, fv.day, fv.store_id, fp.day, fp.store_id, sp.day,
+           coalesce(ac.weeks, '{}'), coalesce(ac.months, '{}')
+      FROM p
+      LEFT JOIN ft ON ft.person = p.person
+      LEFT JOIN claims cl ON cl.person = p.person
+      LEFT JOIN first_visit fv ON fv.person = p.person
+      LEFT JOIN first_purchase fp ON fp.person = p.person
+      LEFT JOIN second_purchase sp ON sp.person = p.person
+      LEFT JOIN active ac ON ac.person = p.person`.execute(tx);
+
+  // A visitor id no member owns is a person of its own, entering on its first click.
+  await sql`
+    INSERT INTO an_new (merchant_id, person_key, is_member, ft_at, ft_channel, ft_link, ft_campaign, entry_day)
+    SELECT ${m}, t.person_key, false, c.occurred_at, c.channel_id, c.link_id, coalesce(l.campaign, ''), (c.occurred_at AT TIME ZONE ${tz})::date
+      FROM an_persons t
+      CROSS JOIN LATERAL (
+        SELECT link_id, channel_id, occurred_at FROM clicks
+         WHERE merchant_id = ${m} AND visitor_id = substr(t.person_key, 3)
+         ORDER BY occurred_at, click_id LIMIT 1) c
+      LEFT JOIN links l ON l.merchant_id = ${m} AND l.link_id = c.link_id
+     WHERE left(t.person_key, 2) = 'v:'
+       AND NOT EXISTS (SELECT 1 FROM member_identities i WHERE i.merchant_id = ${m} AND i.kind = 'anonymous' AND i.value = substr(t.person_key, 3))`.execute(tx);
+
+  await applyPersonDeltas(tx, m);
+
+  await sql`
+    INSERT INTO an_changed (person_key)
+    SELECT person_key FROM (SELECT * FROM an_old EXCEPT SELECT * FROM an_new) a
+    UNION
+    SELECT person_key FROM (SELECT * FROM an_new EXCEPT SELECT * FROM an_old) b`.execute(tx);
+  await sql`DELETE FROM analytics_person_facts f USING an_persons t WHERE f.merchant_id = ${m} AND f.person_key = t.person_key`.execute(tx);
+  await sql`INSERT INTO analytics_person_facts SELECT * FROM an_new`.execute(tx);
+
+  // Orders by first touch and distinct visits (who is the same person, whose visit returns)
+  // depend on the person: the days of a person that changed, or of a member merged away, are
+  // recomputed too.
+  await sql`
+    WITH ids AS (
+      SELECT substr(c.person_key, 3) AS member_id FROM an_changed c WHERE left(c.person_key, 2) = 'm:'
+      UNION
+      SELECT x.member_id FROM an_changed c JOIN members x ON x.merchant_id = ${m} AND x.merged_into = substr(c.person_key, 3)
+       WHERE left(c.person_key, 2) = 'm:'
+      UNION
+      SELECT x.member_id FROM an_persons t JOIN members x ON x.merchant_id = ${m} AND x.member_id = substr(t.person_key, 3)
+       WHERE left(t.person_key, 2) = 'm:' AND x.merged_into IS NOT NULL
+    )
+    INSERT INTO an_days (kind, day)
+    SELECT 'order', (o.occurred_at AT TIME ZONE ${tz})::date FROM ids JOIN orders o ON o.merchant_id = ${m} AND o.member_id = ids.member_id
+    UNION
+    SELECT 'visit', (v.occurred_at AT TIME ZONE ${tz})::date FROM ids JOIN store_visits v ON v.merchant_id = ${m} AND v.member_id = ids.member_id
+    ON CONFLICT DO NOTHING`.execute(tx);
+
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM an_persons`.execute(tx);
+  return rows[0]?.n ?? 0;
+}
+
+/** Person rollups: minus each person's previous facts, plus the new ones (only non-zero changes are written). */
+async function applyPersonDeltas(tx: Tx, m: string): Promise<void> {
+  const both = sql`(SELECT *, -1 AS sign FROM an_old UNION ALL SELECT *, 1 AS sign FROM an_new)`;
+  await sql`
+    INSERT INTO analytics_entry AS r (merchant_id, entry_day, ft_channel, ft_link, ft_campaign, is_member, claimed, visited, purchased, repeated, n)
+    SELECT ${m}, entry_day, ft_channel, ft_link, ft_campaign, is_member,
+           first_claim_day IS NOT NULL, first_visit_day IS NOT NULL, first_purchase_day IS NOT NULL, second_purchase_day IS NOT NULL, sum(sign)
+      FROM ${both} f
+     WHERE entry_day IS NOT NULL
+     GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10
+    HAVING sum(sign) <> 0
+    ON CONFLICT (merchant_id, entry_day, ft_channel, ft_link, ft_campaign, is_member, claimed, visited, purchased, repeated)
+    DO UPDATE SET n = r.n + excluded.n`.execute(tx);
+  await sql`
+    INSERT INTO analytics_repeat AS r (merchant_id, first_day, ft_channel, first_store, lag, n)
+    SELECT ${m}, first_purchase_day, ft_channel, first_purchase_store, coalesce(second_purchase_day - first_purchase_day, -1), sum(sign)
+      FROM ${both} f
+     WHERE first_purchase_day IS NOT NULL
+     GROUP BY 2, 3, 4, 5
+    HAVING sum(sign) <> 0
+    ON CONFLICT (merchant_id, first_day, ft_channel, first_store, lag) DO UPDATE SET n = r.n + excluded.n`.execute(tx);
+  await sql`
+    INSERT INTO analytics_first_visit AS r (merchant_id, day, store_id, n)
+    SELECT ${m}, first_visit_day, first_visit_store, sum(sign)
+      FROM ${both} f
+     WHERE first_visit_day IS NOT NULL
+     GROUP BY 2, 3
+    HAVING sum(sign) <> 0
+    ON CONFLICT (merchant_id, day, store_id) DO UPDATE SET n = r.n + excluded.n`.execute(tx);
+  await sql`
+    INSERT INTO analytics_retention AS r (merchant_id, unit, cohort, ft_channel, "offset", n)
+    SELECT ${m}, u.unit, u.cohort, f.ft_channel, u.k, sum(f.sign)
+      FROM ${both} f
+      CROSS JOIN LATERAL (
+        SELECT 'week' AS unit, date_trunc('week', f.first_visit_day::timestamp)::date AS cohort, k FROM unnest(f.active_weeks) AS k
+        UNION ALL
+        SELECT 'month', date_trunc('month', f.first_visit_day::timestamp)::date, k FROM unnest(f.active_months) AS k
+      ) u
+     WHERE f.first_visit_day IS NOT NULL
+     GROUP BY 2, 3, 4, 5
+    HAVING sum(f.sign) <> 0
+    ON CONFLICT (merchant_id, unit, cohort, ft_channel, "offset") DO UPDATE SET n = r.n + excluded.n`.execute(tx);
+}
+
+/** Day rollups: every dirty local day recomputed from that day's raw rows. */
+async function recomputeDays(tx: Tx, m: string, tz: string): Promise<number> {
+  // A dirty key is a UTC date; in the merchant's zone it covers at most two local days.
+  await sql`
+    INSERT INTO an_days (kind, day)
+    SELECT DISTINCT replace(t.scope, '_day', ''), x.day
+      FROM an_taken t
+      CROSS JOIN LATERAL (
+        SELECT ((t.key::date::timestamp AT TIME ZONE 'UTC') AT TIME ZONE ${tz})::date
+        UNION ALL
+        SELECT ((((t.key::date + 1)::timestamp AT TIME ZONE 'UTC') - interval '1 microsecond') AT TIME ZONE ${tz})::date
+      ) AS x(day)
+     WHERE t.scope IN ('coupon_day', 'order_day', 'visit_day')
+    ON CONFLICT DO NOTHING`.execute(tx);
+  const span = (column: string) => sql`
+    ${sql.ref(column)} >= (d.day::timestamp AT TIME ZONE ${tz}) AND ${sql.ref(column)} < ((d.day + 1)::timestamp AT TIME ZONE ${tz})`;
+
+  await sql`DELETE FROM analytics_coupons_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'coupon' AND r.day = d.day`.execute(tx);
+  await sql`
+    INSERT INTO analytics_coupons_day (merchant_id, day, offer_id, channel_id, link_id, campaign, store_id, lag, n)
+    SELECT ${m}, d.day, c.offer_id, coalesce(c.channel_id, ''), coalesce(c.link_id, ''), coalesce(l.campaign, ''),
+           coalesce(r.store_id, CASE WHEN cardinality(c.store_ids) = 1 THEN c.store_ids[1] ELSE '' END),
+           CASE WHEN c.redeemed_at IS NULL THEN -1 ELSE (c.redeemed_at AT TIME ZONE ${tz})::date - d.day END,
+           count(*)
+      FROM an_days d
+      JOIN coupons c ON c.merchant_id = ${m} AND ${span('c.claimed_at')}
+      LEFT JOIN redemptions r ON r.merchant_id = ${m} AND r.redemption_id = c.redemption_id
+      LEFT JOIN links l ON l.merchant_id = ${m} AND l.link_id = c.link_id
+     WHERE d.kind = 'coupon'
+     GROUP BY 2, 3, 4, 5, 6, 7, 8`.execute(tx);
+
+  await sql`DELETE FROM analytics_orders_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'order' AND r.day = d.day`.execute(tx);
+  await sql`DELETE FROM analytics_orders_ft_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'order' AND r.day = d.day`.execute(tx);
+  await sql`
+    INSERT INTO analytics_orders_day (merchant_id, day, store_id, payment_method, channel_id, link_id, campaign, orders, gross_cents, refunded_cents)
+    SELECT ${m}, d.day, o.store_id, o.payment_method, coalesce(o.channel_id, ''), coalesce(o.link_id, ''), coalesce(l.campaign, ''),
+           count(*), sum(o.total_cents)::bigint, sum(o.refunded_cents)::bigint
+      FROM an_days d
+      JOIN orders o ON o.merchant_id = ${m} AND ${span('o.occurred_at')}
+      LEFT JOIN links l ON l.merchant_id = ${m} AND l.link_id = o.link_id
+     WHERE d.kind = 'order' AND o.status <> 'void'
+     GROUP BY 2, 3, 4, 5, 6, 7`.execute(tx);
+  await sql`
+    INSERT INTO analytics_orders_ft_day (merchant_id, day, ft_channel, ft_link, ft_campaign, orders, net_cents)
+    SELECT ${m}, d.day, coalesce(f.ft_channel, ''), coalesce(f.ft_link, ''), coalesce(f.ft_campaign, ''),
+           count(*), sum(o.total_cents - o.refunded_cents)::bigint
+      FROM an_days d
+      JOIN orders o ON o.merchant_id = ${m} AND ${span('o.occurred_at')}
+      LEFT JOIN members mb ON mb.merchant_id = ${m} AND mb.member_id = o.member_id
+      LEFT JOIN analytics_person_facts f ON f.merchant_id = ${m} AND f.person_key = 'm:' || coalesce(mb.merged_into, mb.member_id)
+     WHERE d.kind = 'order' AND o.status <> 'void'
+     GROUP BY 2, 3, 4, 5`.execute(tx);
+
+  await sql`DELETE FROM analytics_visits_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'visit' AND r.day = d.day`.execute(tx);
+  await sql`
+    INSERT INTO analytics_visits_day (merchant_id, day, store_id, visits, returning_visits)
+    SELECT ${m}, v.day, v.store_id, count(*), count(*) FILTER (WHERE f.first_visit_day < v.day)
+      FROM (
+        SELECT DISTINCT d.day, sv.store_id,
+               CASE WHEN sv.member_id IS NULL THEN 's:' || sv.visit_id ELSE 'm:' || coalesce(mb.merged_into, mb.member_id) END AS person
+          FROM an_days d
+          JOIN store_visits sv ON sv.merchant_id = ${m} AND ${span('sv.occurred_at')}
+          LEFT JOIN members mb ON mb.merchant_id = ${m} AND mb.member_id = sv.member_id
+         WHERE d.kind = 'visit'
+      ) v
+      LEFT JOIN analytics_person_facts f ON f.merchant_id = ${m} AND f.person_key = v.person
+     GROUP BY v.day, v.store_id`.execute(tx);
+
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM an_days`.execute(tx);
+  return rows[0]?.n ?? 0;
+}
