@@ -19,17 +19,36 @@ export interface IngestOutcome {
  * earlier in the same request) is counted as a duplicate and changes nothing.
  */
 export async function ingest(db: Db, merchantId: string, events: IncomingEvent[]): Promise<IngestOutcome> {
-  const unique = firstOfEachMessage(events);
-  if (unique.length === 0) return { accepted: 0, duplicates: events.length };
-  const accepted = await inTenant(db, merchantId, async (tx) => {
+  const [outcome] = await ingestGroups(db, merchantId, [events]);
+  return outcome!;
+}
+
+/**
+ * Several requests' events in one transaction (see IngestQueue), with an outcome per request.
+ * Across requests the first occurrence of a messageId wins, as it would one after the other.
+ */
+export async function ingestGroups(db: Db, merchantId: string, groups: IncomingEvent[][]): Promise<IngestOutcome[]> {
+  const unique = firstOfEachMessage(groups.flat());
+  const inserted = unique.length === 0 ? new Set<string>() : await inTenant(db, merchantId, async (tx) => {
     const stored = await findStoredMessageIds(merchantId, tx, unique.map((e) => e.messageId));
     const fresh = unique.filter((e) => !stored.has(e.messageId));
-    if (fresh.length === 0) return 0;
+    if (fresh.length === 0) return new Set<string>();
     const ties = await tiesOf(merchantId, tx, fresh);
     const memberIds = await stitch(merchantId, tx, ties);
     return insertEvents(merchantId, tx, fresh.map((e, i) => ({ ...e, memberId: memberIds[i]! })));
   });
-  return { accepted, duplicates: events.length - accepted };
+  // Each stored messageId is credited to the first event that carried it.
+  const credited = new Set<string>();
+  return groups.map((events) => {
+    let accepted = 0;
+    for (const e of events) {
+      if (inserted.has(e.messageId) && !credited.has(e.messageId)) {
+        credited.add(e.messageId);
+        accepted++;
+      }
+    }
+    return { accepted, duplicates: events.length - accepted };
+  });
 }
 
 function firstOfEachMessage(events: IncomingEvent[]): IncomingEvent[] {

@@ -21,10 +21,10 @@ export async function findStoredMessageIds(merchantId: string, tx: Tx, messageId
 /**
  * Stores events in one set-based statement: the whole batch travels as one JSON parameter
  * (no limit on bound parameters, no per-row round trip). A messageId stored meanwhile by a
- * concurrent request is skipped. Returns how many rows went in.
+ * concurrent request is skipped. Returns the messageIds that went in.
  */
-export async function insertEvents(merchantId: string, tx: Tx, events: (IncomingEvent & { memberId: string })[]): Promise<number> {
-  if (events.length === 0) return 0;
+export async function insertEvents(merchantId: string, tx: Tx, events: (IncomingEvent & { memberId: string })[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
   const rows = events.map((e) => ({
     event_id: e.eventId,
     message_id: e.messageId,
@@ -38,12 +38,13 @@ export async function insertEvents(merchantId: string, tx: Tx, events: (Incoming
     context: e.context,
     occurred_at: e.occurredAt.toISOString(),
   }));
-  const result = await sql`
+  const { rows: inserted } = await sql<{ message_id: string }>`
     INSERT INTO events (merchant_id, event_id, message_id, type, name, user_id, anonymous_id, member_id, properties, traits, context, occurred_at)
     SELECT ${merchantId}, r.event_id, r.message_id, r.type, r.name, r.user_id, r.anonymous_id, r.member_id, r.properties, r.traits, r.context, r.occurred_at
       FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(
         event_id text, message_id text, type text, name text, user_id text, anonymous_id text, member_id text,
         properties jsonb, traits jsonb, context jsonb, occurred_at timestamptz)
-    ON CONFLICT (merchant_id, message_id) DO NOTHING`.execute(tx);
-  return Number(result.numAffectedRows ?? 0n);
+    ON CONFLICT (merchant_id, message_id) DO NOTHING
+    RETURNING message_id`.execute(tx);
+  return new Set(inserted.map((r) => r.message_id));
 }

@@ -7,7 +7,7 @@ import type { App } from '../platform/http.js';
 import { withErrors } from '../platform/schemas.js';
 import type { EventType } from '../platform/schema.js';
 import { gunzipBody } from './gzip.js';
-import { ingest } from './ingest.js';
+import { IngestQueue } from './ingest-queue.js';
 import { BatchBody, EVENT_TYPES, eventSchemas, IngestResponse, MAX_BATCH_BYTES, MAX_EVENT_BYTES, type Rejection } from './schemas.js';
 import { checkBatchItem, checkSingleEvent, isRejection, type IncomingEvent } from './validate.js';
 
@@ -23,6 +23,7 @@ export async function eventRoutes(app: App, { database: { db } }: Context): Prom
 }
 
 async function tracking(v1: App, db: Db): Promise<void> {
+  const queue = new IngestQueue(db);
   await v1.register(cors, {
     origin: '*',
     methods: ['POST', 'OPTIONS'],
@@ -66,7 +67,7 @@ async function tracking(v1: App, db: Db): Promise<void> {
         async (request) => {
           const event = checkSingleEvent(request.body as Record<string, unknown>, type, new Date());
           if (isRejection(event)) throw new AppError('validation_failed', event.message, event.details);
-          return respond(await ingest(db, principalOf(request).merchantId, [event]), []);
+          return respond(await queue.submit(principalOf(request).merchantId, [event]), []);
         },
       );
     }
@@ -93,7 +94,7 @@ async function tracking(v1: App, db: Db): Promise<void> {
         const checked = body.batch.map((item, index) => checkBatchItem(item, index, { context: body.context as Record<string, unknown> | null | undefined, sentAt: body.sentAt, receivedAt }));
         const valid = checked.filter((c): c is IncomingEvent => !isRejection(c));
         const rejected = checked.filter(isRejection);
-        return respond(await ingest(db, principalOf(request).merchantId, valid), rejected);
+        return respond(await queue.submit(principalOf(request).merchantId, valid), rejected);
       },
     );
   }
