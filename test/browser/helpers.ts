@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp, projectRoot } from '../../src/app.js';
@@ -17,8 +18,10 @@ export async function startServer(): Promise<RunningServer> {
     throw new Error('web/dist is not built: run `npm run build` (or `npm run test:browser`, which does).');
   }
   const database = await createTestDatabase();
-  const { app } = await buildApp(testConfig(), { database: database.handle, migrate: false });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  // The public URL must be the real one: short links redirect to pages on it.
+  const port = await freePort();
+  const { app } = await buildApp(testConfig({ PUBLIC_URL: `http://127.0.0.1:${port}` }), { database: database.handle, migrate: false });
+  const url = await app.listen({ port, host: '127.0.0.1' });
   return {
     url,
     close: async () => {
@@ -26,6 +29,17 @@ export async function startServer(): Promise<RunningServer> {
       await database.drop();
     },
   };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }
 
 export async function launchBrowser(): Promise<Browser> {

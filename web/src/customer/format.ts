@@ -4,7 +4,7 @@ import type { T } from './i18n/index.js';
 /** Money in the smallest unit, shown without decimals when it is a whole amount (¥20, not ¥20.00). */
 export function money(cents: number, currency: string, language: Language): string {
   const whole = cents % 100 === 0;
-  return new Intl.NumberFormat(language, { style: 'currency', currency, minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2 }).format(cents / 100);
+  return new Intl.NumberFormat(language, { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2 }).format(cents / 100);
 }
 
 /** A calendar day `YYYY-MM-DD` (the merchant's), shown as it is, without time-zone shifts. */
