@@ -1,12 +1,14 @@
 import { lazy, Suspense } from 'react';
-import { HomePage } from './pages/home.js';
+import { dashboardRoute } from './dashboard/paths.js';
 import { NotFoundPage } from './pages/not-found.js';
 import { SetupPage } from './pages/setup.js';
 import { SignInPage } from './pages/sign-in.js';
 import { usePath } from './router.js';
 import { Loading } from './ui/auth-layout.js';
 
-// The counter (for clerks' phones) is a chunk of its own: no dashboard code in it.
+// The staff dashboard is its own chunk: sign-in and the customer pages do not download it.
+const Dashboard = lazy(() => import('./dashboard/index.js').then((module) => ({ default: module.Dashboard })));
+// The counter (for clerks' phones) is a chunk of its own too: no dashboard code in it.
 const Counter = lazy(() => import('./counter/counter-page.js').then((module) => ({ default: module.CounterPage })));
 
 /*
@@ -16,8 +18,6 @@ const Counter = lazy(() => import('./counter/counter-page.js').then((module) => 
 export function App() {
   const path = usePath();
   switch (path) {
-    case '/':
-      return <HomePage />;
     case '/setup':
       return <SetupPage />;
     case '/signin':
@@ -29,6 +29,13 @@ export function App() {
         </Suspense>
       );
     default:
+      if (dashboardRoute(path)) {
+        return (
+          <Suspense fallback={<Loading />}>
+            <Dashboard path={path} />
+          </Suspense>
+        );
+      }
       return <NotFoundPage />;
   }
 }

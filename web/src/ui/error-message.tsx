@@ -12,6 +12,20 @@ const TRANSLATED = [
   'forbidden',
   'rate_limited',
   'network_error',
+  'not_found',
+  'conflict',
+  'slug_taken',
+  'channel_name_taken',
+  'email_taken',
+  'invalid_state_transition',
+  'offer_ended',
+  'refund_exceeds_remaining',
+  'order_voided',
+  'order_not_voidable',
+  'last_owner',
+  'invalid_reference',
+  'invalid_id',
+  'analytics_filter_not_supported',
 ] as const;
 type Translated = (typeof TRANSLATED)[number];
 const SERVER_TROUBLE = new Set(['internal_error', 'database_unavailable', 'retry_later']);

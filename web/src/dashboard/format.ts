@@ -1,0 +1,37 @@
+import { useTranslation } from 'react-i18next';
+import { useSession } from './session.js';
+
+/** Numbers, money and times in the reader's language and the merchant's time zone and currency. */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const me = useSession();
+  const locale = i18n.resolvedLanguage ?? 'en';
+  const zone = me.merchant.timezone;
+  return {
+    locale,
+    number: (value: number) => new Intl.NumberFormat(locale).format(value),
+    money: (cents: number, currency = me.merchant.currency) => new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(cents / 100),
+    percent: (fraction: number | null) => (fraction === null ? '—' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(fraction)),
+    dateTime: (iso: string | null) => (iso ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(new Date(iso)) : '—'),
+    date: (iso: string | null) => (iso ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: zone }).format(new Date(iso)) : '—'),
+  };
+}
+
+/** Today in a time zone, as `YYYY-MM-DD`. */
+export function localToday(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** A `YYYY-MM-DD` day moved by some days (calendar arithmetic, no time zone involved). */
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Whole currency units typed by a person ("12.5", "12,50") as cents, or null when it is not a number. */
+export function toCents(text: string): number | null {
+  const cleaned = text.trim().replace(/\s/g, '').replace(',', '.');
+  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return null;
+  return Math.round(Number(cleaned) * 100);
+}
