@@ -1,6 +1,9 @@
 import { input, password as promptPassword } from '@inquirer/prompts';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { buildApp } from './app.js';
+import { describeDemo, runDemo } from './demo/run.js';
+import type { SizeName } from './demo/simulate.js';
 import { createKey } from './keys/service.js';
 import { CreateMerchantBody } from './merchants/schemas.js';
 import { createMerchantWithOwner, isSetupNeeded } from './merchants/service.js';
@@ -116,6 +119,36 @@ program
       });
       console.log(`Created ${key.kind} key ${key.id}${key.role ? ` (role ${key.role})` : ''}. It is shown this once:\n\n  ${token}\n`);
     } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('Load a demo merchant: a six-store bakery chain in Shanghai with a year of taps, coupons, visits and sales. Running it again changes nothing.')
+  .addOption(new Option('--size <size>', 'small: a few thousand members, under a minute; large: the benchmark dataset (1 million members, 10 million events)').choices(['tiny', 'small', 'medium', 'large']).default('small'))
+  .option('--merchant <name>', 'merchant name (another name makes another demo merchant)')
+  .action(async (opts: { size: SizeName; merchant?: string }) => {
+    const cfg = config();
+    const database = await openDatabase(cfg);
+    const bar = new SingleBar(
+      { stream: process.stderr, format: 'demo {bar} {percentage}% | {date} | {orders} orders, {claims} coupons, {events} events | {duration_formatted}', hideCursor: true },
+      Presets.shades_classic,
+    );
+    try {
+      await migrate(database.db);
+      const result = await runDemo(database.db, {
+        size: opts.size,
+        ...(opts.merchant ? { merchantName: opts.merchant } : {}),
+        publicUrl: cfg.publicUrl,
+        concurrency: database.kind === 'pglite' ? 1 : 8,
+        onStart: (days) => bar.start(days, 0, { date: '', orders: 0, claims: 0, events: 0 }),
+        onDay: (day, date, counts) => bar.update(day + 1, { date, orders: counts.orders, claims: counts.claims, events: counts.events }),
+      });
+      bar.stop();
+      console.log(describeDemo(result, cfg.publicUrl));
+    } finally {
+      bar.stop();
       await database.close();
     }
   });
