@@ -150,6 +150,9 @@ describe('the O2O loop in a real browser', () => {
     const code = ((await page.locator('.c-code').first().textContent()) ?? '').trim();
     expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z*~$=]{4}$/);
     world.couponCode = code;
+    // Valid through the 30th day after today (the end it shows is the last whole day, not the exclusive instant).
+    const lastDay = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + 30 * 86_400_000));
+    await page.getByText(`${lastDay} 前有效`).waitFor();
     const qr = page.getByRole('img', { name: '优惠券二维码' });
     await qr.waitFor();
     expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);

@@ -336,7 +336,8 @@ function Till({ store }: { store: api.Store }) {
             </>
           )}
           <dt>{t('counter.validUntil')}</dt>
-          <dd>{new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(new Date(coupon.validUntil))}</dd>
+          {/* validUntil is exclusive: the coupon is good through the day before that instant. */}
+          <dd>{new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(new Date(Date.parse(coupon.validUntil) - 1))}</dd>
         </dl>
       </div>
 

@@ -17,6 +17,11 @@ export function dateOf(timestamp: string, language: Language): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(new Date(timestamp));
 }
 
+/** The last day of a validity that ends at `until` (exclusive: the first moment it is no longer valid). */
+export function lastDayOf(until: string, language: Language): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(new Date(Date.parse(until) - 1));
+}
+
 export function dateTimeOf(timestamp: string, language: Language): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(timestamp));
 }

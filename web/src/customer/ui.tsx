@@ -4,7 +4,7 @@ import { LANGUAGES, type Language } from '../i18n/language.js';
 import { Link } from '../router.js';
 import type { CustomerCoupon, OtpSent } from './api.js';
 import { useT, setLanguage, type Key } from './i18n/index.js';
-import { dateOf, dateTimeOf, conditions, headline } from './format.js';
+import { conditions, dateOf, dateTimeOf, headline, lastDayOf } from './format.js';
 
 /** The frame of every customer page: the business, My coupons, the language. */
 export function Layout({ merchantId, merchant, title, children }: { merchantId: string | null; merchant: string | null; title: string; children: ReactNode }) {
@@ -229,7 +229,7 @@ export function CouponCard({ coupon, compact = false }: { coupon: CustomerCoupon
           ? t('coupon.usedOn', { date: dateOf(coupon.redeemedAt, language) })
           : coupon.status === 'not_yet_valid'
             ? t('coupon.validFrom', { date: dateOf(coupon.validFrom, language) })
-            : t('coupon.useBy', { date: dateOf(coupon.validUntil, language) })}
+            : t('coupon.useBy', { date: lastDayOf(coupon.validUntil, language) })}
         {coupon.slot && ` · ${t('coupon.slotAt', { time: dateTimeOf(coupon.slot.startsAt, language) })}`}
       </p>
     </article>
