@@ -284,7 +284,7 @@ function Answers({ data, base, withStore, storeName }: { data: AnswersData; base
             {t('overview.csv')}
           </a>
         </div>
-        {allStoresNote && <p className="hint">{allStoresNote}</p>}
+        <p className="hint">{allStoresNote ? `${t('overview.roiNote')} ${allStoresNote}` : t('overview.roiNote')}</p>
         <NumberTable
           head={[t('overview.channel'), t('overview.newMembers'), t('overview.cost'), t('overview.costPerMember'), t('overview.firstTouch'), t('overview.lastTouch'), t('overview.roas')]}
           rows={roi.rows.map((row) => [
