@@ -249,7 +249,17 @@ describe('the O2O loop in a real browser', () => {
       .toMatchObject({ visitors: 1, claimed: 1, visited: 1, purchased: 1 });
     const mix = await asOwner<{ rows: { paymentMethod: string; orders: number; netCents: number }[] }>('GET', `/api/analytics/payment-mix?${period}`);
     expect(mix.rows).toEqual([expect.objectContaining({ paymentMethod: 'wechat_pay', orders: 1, netCents: 6800 })]);
-    // TODO(overview page): once the dashboard's overview is in, read the same numbers off the page.
+
+    // The overview page draws the same answers; its numbers are one click from each chart.
+    await ownerPage.goto(`${server.url}/overview`);
+    await ownerPage.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    const funnelCard = ownerPage.getByRole('region', { name: 'From tap to repeat purchase' });
+    await funnelCard.getByRole('button', { name: 'Numbers' }).click();
+    for (const step of ['Visitors', 'Claimed', 'Visited', 'Purchased']) await funnelCard.getByRole('row', { name: new RegExp(`^${step} 1\\b`) }).waitFor();
+    const paymentCard = ownerPage.getByRole('region', { name: 'Payment mix' });
+    await paymentCard.getByRole('button', { name: 'Numbers' }).click();
+    await paymentCard.getByRole('row', { name: /^WeChat Pay 1\b/ }).waitFor();
+    await screenshot(ownerPage, 'overview-after-loop-desktop', DESKTOP);
   });
 
   it('ran without script errors or policy violations', () => {
