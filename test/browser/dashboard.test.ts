@@ -86,6 +86,12 @@ describe('the owner dashboard', () => {
     expect(await textOf(page.locator('header .who'))).toContain('Owner');
     await page.getByRole('region', { name: 'Next steps' }).getByRole('link', { name: 'Create a channel and a short link' }).waitFor();
     await shoot('home');
+
+    // A new business's overview says what to do rather than showing empty charts alone.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+    await page.getByText('No numbers yet for this period').waitFor();
+    await page.locator('.empty').getByRole('link', { name: 'Publish an offer' }).waitFor();
+    await shoot('overview-empty');
   });
 
   it('creates a channel and records what it cost', async () => {
@@ -123,10 +129,23 @@ describe('the owner dashboard', () => {
 
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByText('Live: customers can claim it now.').waitFor();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText('Paused: no new claims; coupons already claimed stay valid.').waitFor();
+    await page.locator('.page-header .badge', { hasText: 'Paused' }).waitFor();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByText('Live: customers can claim it now.').waitFor();
+
+    await page.getByLabel('Minimum spend (CNY)').fill('abc');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').getByText('Minimum spend: write the amount as a number, e.g. 500 or 12.50.').waitFor();
+    await page.getByLabel('Minimum spend (CNY)').fill('50');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
     expect(await textOf(page.locator('[data-count=claimed]'))).toBe('0');
     expect(await textOf(page.locator('[data-count=remaining]'))).toBe('No limit');
     const preview = page.getByRole('region', { name: 'What customers see' });
     expect(await textOf(preview.locator('.preview-headline'))).toBe('¥20.00 off');
+    await preview.getByText('On purchases of ¥50.00 or more').waitFor();
     expect(await preview.getByRole('link', { name: 'Open the customer page' }).getAttribute('href')).toContain(offerId);
     await shoot('offer');
   });
@@ -156,6 +175,13 @@ describe('the owner dashboard', () => {
     expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const [svg] = await Promise.all([page.waitForEvent('download'), item.getByRole('link', { name: 'QR code (SVG, for print)' }).click()]);
     expect((await readFile((await svg.path())!, 'utf8')).includes('<svg')).toBe(true);
+
+    // The same short name twice is refused in words.
+    await links.getByLabel('Where it leads').fill('https://example.com/menu');
+    await links.getByLabel('Short name (optional)').fill('spring-poster');
+    await links.getByRole('button', { name: 'Create link' }).click();
+    await links.getByRole('alert').getByText('This short name is taken. Choose another one.').waitFor();
+    await links.getByLabel('Short name (optional)').fill('');
     await shoot('channel');
   });
 
