@@ -13,6 +13,12 @@ export function useFormat() {
     money: (cents: number, currency = me.merchant.currency) => new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(cents / 100),
     percent: (fraction: number | null) => (fraction === null ? '—' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(fraction)),
     dateTime: (iso: string | null) => (iso ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(new Date(iso)) : '—'),
+    /** Compact, for table rows: the month, day and time (the year when it is not this one). */
+    shortDateTime: (iso: string) => {
+      const at = new Date(iso);
+      const thisYear = new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: zone }).format(at) === new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: zone }).format(new Date());
+      return new Intl.DateTimeFormat(locale, { ...(thisYear ? {} : { year: 'numeric' }), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: zone }).format(at);
+    },
     date: (iso: string | null) => (iso ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: zone }).format(new Date(iso)) : '—'),
   };
 }

@@ -121,8 +121,8 @@ export function OrdersPage() {
                     <tbody>
                       {rows.map((order) => (
                         <tr key={order.id}>
-                          <td>
-                            <Link to={`/orders/${order.id}`}>{f.dateTime(order.occurredAt)}</Link>
+                          <td className="nowrap">
+                            <Link to={`/orders/${order.id}`}>{f.shortDateTime(order.occurredAt)}</Link>
                           </td>
                           <td>{storeName(order.storeId)}</td>
                           <td>{t(`orders.methods.${order.paymentMethod}` as 'orders.methods.other', { defaultValue: order.paymentMethod })}</td>
@@ -156,8 +156,9 @@ export function OrderPage({ id }: { id: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   const state = useLoad(async () => {
-    const [order, stores] = await Promise.all([dash.getOrder(id), dash.listStores(true)]);
-    return { order, storeName: stores.find((s) => s.id === order.storeId)?.name ?? order.storeId };
+    const [order, stores, channels] = await Promise.all([dash.getOrder(id), dash.listStores(true), dash.listChannels(true)]);
+    const channel = order.attribution ? channels.find((c) => c.id === order.attribution?.channelId) : undefined;
+    return { order, storeName: stores.find((s) => s.id === order.storeId)?.name ?? order.storeId, channelName: channel?.name ?? order.attribution?.channelId ?? null };
   }, [id]);
   useTitle(t('orders.detailTitle'));
   return (
@@ -166,7 +167,7 @@ export function OrderPage({ id }: { id: string }) {
         <Link to="/orders">{t('orders.title')}</Link>
       </p>
       <Loaded state={state}>
-        {({ order, storeName }) => (
+        {({ order, storeName, channelName }) => (
           <>
             <PageHeader
               title={t('orders.detailHeading', { amount: f.money(order.totalCents, order.currency) })}
@@ -217,7 +218,7 @@ export function OrderPage({ id }: { id: string }) {
                   <dt>{t('orders.coupons')}</dt>
                   <dd className="mono">{order.coupons.length ? order.coupons.map((c) => c.code).join(', ') : '—'}</dd>
                   <dt>{t('orders.attribution')}</dt>
-                  <dd>{order.attribution ? order.attribution.channelId : t('members.direct')}</dd>
+                  <dd>{channelName ?? t('members.direct')}</dd>
                   <dt>{t('orders.externalId')}</dt>
                   <dd className="mono">{order.externalId ?? '—'}</dd>
                 </dl>
