@@ -25,7 +25,7 @@ export interface DemoOptions {
   /** Override parts of the size (tests use a smaller year). */
   scale?: Partial<Scale>;
   days?: number;
-  onStart?: (totalDays: number) => void;
+  onStart?: (totalDays: number, merchantId: string) => void;
   onDay?: (day: number, date: string, counts: SinkCounts) => void;
 }
 
@@ -77,7 +77,7 @@ export async function runDemo(db: Db, options: DemoOptions): Promise<DemoResult>
     eventBatchSize: 500,
     onDay: (day, date) => options.onDay?.(day, date, traffic.counts),
   });
-  options.onStart?.(days);
+  options.onStart?.(days, world.merchantId);
   await simulation.run();
 
   // Seasonal offers whose dates are over are ended, as an owner tidies up after the season.
@@ -115,14 +115,14 @@ export async function addTraffic(db: Db, merchantId: string, options: { persons:
 }
 
 /** What the simulation would write, without a database (for tuning sizes). */
-export async function dryRun(size: SizeName, now = new Date()): Promise<SinkCounts> {
+export async function dryRun(size: SizeName, now = new Date(), onDay?: (day: number, counts: SinkCounts) => void): Promise<SinkCounts> {
   const calendar = calendarEndingOn(localDate(now, TIMEZONE), 365);
   const sink = new CountingSink();
   const { OFFERS, LINKS, CHANNELS } = await import('./catalog.js');
   const offers = new Map(OFFERS.map((spec) => [spec.key, { spec, runs: { fromDay: spec.key === 'mooncake' ? 280 : spec.key === 'newyear' ? 60 : spec.key === 'opening' ? 113 : 0, untilDay: spec.key === 'mooncake' ? 308 : spec.key === 'newyear' ? 87 : spec.key === 'opening' ? 180 : 364 } }]));
   const links = LINKS.map((l) => ({ channelIdx: CHANNELS.findIndex((c) => c.key === l.channel), campaign: l.campaign, offerKey: l.offer, weight: l.weight }));
   const slots = Array.from({ length: 110 }, (_, i) => ({ slotId: `slt_${i}`, storeIdx: i % 2, startsAt: calendar.startOf(Math.floor(i / 2) * 7) + 14 * 3_600_000 }));
-  await new Simulation({ links, offers, slots }, sink, { calendar, scale: SIZES[size], seed: 7, now: now.getTime(), concurrency: 1, eventBatchSize: 500 }).run();
+  await new Simulation({ links, offers, slots }, sink, { calendar, scale: SIZES[size], seed: 7, now: now.getTime(), concurrency: 1, eventBatchSize: 500, ...(onDay ? { onDay: (day: number) => onDay(day, sink.counts) } : {}) }).run();
   return sink.counts;
 }
 
