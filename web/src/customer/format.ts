@@ -1,29 +1,39 @@
 import type { Language } from '../i18n/language.js';
 import type { T } from './i18n/index.js';
 
+/**
+ * The browser's own variant of the chosen language for numbers and dates (en-GB writes
+ * 1 Jan 2026, en-US Jan 1, 2026), or the language itself.
+ */
+export function localeOf(language: Language): string {
+  const family = language === 'zh-CN' ? 'zh' : 'en';
+  const preferred = typeof navigator === 'undefined' ? [] : navigator.languages;
+  return preferred.find((tag) => tag.toLowerCase().split('-')[0] === family) ?? language;
+}
+
 /** Money in the smallest unit, shown without decimals when it is a whole amount (¥20, not ¥20.00). */
 export function money(cents: number, currency: string, language: Language): string {
   const whole = cents % 100 === 0;
-  return new Intl.NumberFormat(language, { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2 }).format(cents / 100);
+  return new Intl.NumberFormat(localeOf(language), { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2 }).format(cents / 100);
 }
 
 /** A calendar day `YYYY-MM-DD` (the merchant's), shown as it is, without time-zone shifts. */
 export function day(date: string, language: Language): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y!, m! - 1, d!)));
+  return new Intl.DateTimeFormat(localeOf(language), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y!, m! - 1, d!)));
 }
 
 export function dateOf(timestamp: string, language: Language): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(new Date(timestamp));
+  return new Intl.DateTimeFormat(localeOf(language), { dateStyle: 'medium' }).format(new Date(timestamp));
 }
 
 /** The last day of a validity that ends at `until` (exclusive: the first moment it is no longer valid). */
 export function lastDayOf(until: string, language: Language): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(new Date(Date.parse(until) - 1));
+  return new Intl.DateTimeFormat(localeOf(language), { dateStyle: 'medium' }).format(new Date(Date.parse(until) - 1));
 }
 
 export function dateTimeOf(timestamp: string, language: Language): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(timestamp));
+  return new Intl.DateTimeFormat(localeOf(language), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(timestamp));
 }
 
 export interface Terms {
