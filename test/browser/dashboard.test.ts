@@ -35,6 +35,7 @@ describe('the owner dashboard', () => {
   };
   /** Desktop and phone screenshots, and no sideways scrolling on the phone. */
   const shoot = async (name: string) => {
+    await page.evaluate(() => window.scrollTo(0, 0)); // the side navigation sticks to the top of the view
     await screenshot(page, `dashboard-${name}-desktop`, DESKTOP);
     await screenshot(page, `dashboard-${name}-phone`, PHONE);
     await page.setViewportSize(PHONE);
@@ -191,7 +192,8 @@ describe('the owner dashboard', () => {
     await api('POST', `${base}/offers/${offerId}/otp`, { phone: PHONE_NUMBER });
     const messages = (await api('GET', '/api/dev/messages')).data as { text: string }[];
     const code = /\d{6}/.exec(messages[0]!.text)![0];
-    await api('POST', `${base}/offers/${offerId}/claim`, { phone: PHONE_NUMBER, code });
+    const claimed = (await api('POST', `${base}/offers/${offerId}/claim`, { phone: PHONE_NUMBER, code })) as unknown as { coupon: { code: string } };
+    await api('POST', '/api/redemptions', { code: claimed.coupon.code, storeId, requestId: 'dashboard-test-0001' });
     await api('POST', '/api/orders', { storeId, items: [{ name: 'Croissant', quantity: 2, unitPriceCents: 1800 }], totalCents: 3600, paymentMethod: 'wechat_pay', member: { phone: PHONE_NUMBER } });
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
@@ -209,7 +211,7 @@ describe('the owner dashboard', () => {
     const timeline = page.getByRole('region', { name: 'Timeline' });
     await timeline.getByText('Claimed ¥20 off your first visit').waitFor();
     await timeline.getByText("Bought for ¥36.00 (WeChat Pay) at People's Square").waitFor();
-    await timeline.getByText("Visited People's Square").waitFor();
+    await timeline.getByText("Visited People's Square").first().waitFor();
     await page.getByRole('region', { name: 'Identities' }).getByText('+8613812345678').waitFor();
 
     await page.getByRole('searchbox').count(); // (no search box on the profile)
@@ -310,6 +312,12 @@ describe('the owner dashboard', () => {
     const funnel = page.getByRole('region', { name: 'From tap to repeat purchase' });
     await funnel.locator('.chart svg').waitFor();
     await page.locator('[data-kpi=revenue]').waitFor();
+    expect(await textOf(page.locator('[data-kpi=visit-rate]'))).toBe('100%');
+    const visits = page.getByRole('region', { name: 'From claim to store visit' });
+    await visits.locator('.chart svg').waitFor();
+    await visits.getByRole('button', { name: 'Numbers' }).click();
+    await visits.getByRole('row', { name: 'Same day 1' }).waitFor();
+    await visits.getByRole('button', { name: 'Chart' }).click();
     expect(await funnel.getByRole('link', { name: 'CSV' }).getAttribute('href')).toMatch(/^\/api\/analytics\/funnel\?from=.*format=csv/);
     await funnel.getByRole('button', { name: 'Numbers' }).click();
     await funnel.getByRole('cell', { name: 'Visitors' }).waitFor();

@@ -176,6 +176,14 @@ function Answers({ data, base, withStore, storeName }: { data: AnswersData; base
     visualMap: { show: false, min: 0, max: 100, inRange: { color: ['#eef6f6', '#0d6a73'] } },
     series: [{ type: 'heatmap', data: heat, label: { show: weeks <= 12, formatter: (p: { value: [number, number, number] }) => `${p.value[2]}%` } }],
   };
+  const buckets = (['sameDay', 'day1', 'days2to3', 'days4to7', 'days8to14', 'days15to30', 'over30'] as const).map((key) => [key, visits.totals[key]] as const);
+  const visitOption: ChartOption = {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 40, right: 16, top: 16, bottom: 40, containLabel: true },
+    xAxis: { type: 'category', data: buckets.map(([key]) => t(`overview.buckets.${key}`)), axisLabel: { interval: 0, rotate: 30, fontSize: 11 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ type: 'bar', name: t('offers.redeemed'), barMaxWidth: 40, data: buckets.map(([, count]) => count) }],
+  };
   const memberOption: ChartOption = {
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0 },
@@ -252,6 +260,25 @@ function Answers({ data, base, withStore, storeName }: { data: AnswersData; base
           }
         />
         <ChartCard
+          id="store-visits"
+          title={t('overview.visitTitle')}
+          note={
+            visits.totals.medianDays === null
+              ? t('overview.visitNote')
+              : visits.totals.medianDays === 0
+                ? t('overview.visitMedianSameDay')
+                : t('overview.visitMedian', { days: visits.totals.medianDays })
+          }
+          csv={dash.analyticsPath('store-visits', withStore, 'csv')}
+          chart={visits.totals.redeemed ? <Chart option={visitOption} label={t('overview.visitTitle')} /> : <p className="hint chart-empty">{t('overview.noRedemptions')}</p>}
+          table={
+            <NumberTable
+              head={[t('overview.timeToVisit'), t('offers.redeemed')]}
+              rows={[...buckets.map(([key, count]) => [t(`overview.buckets.${key}`), f.number(count)]), [t('overview.claimedTotal'), f.number(visits.totals.claimed)], [t('overview.visitRate'), f.percent(visits.totals.rate)]]}
+            />
+          }
+        />
+        <ChartCard
           id="members"
           title={t('overview.membersTitle')}
           csv={dash.analyticsPath('stores', withStore, 'csv')}
@@ -265,6 +292,7 @@ function Answers({ data, base, withStore, storeName }: { data: AnswersData; base
         />
         <ChartCard
           id="retention"
+          wide
           title={t('overview.retentionTitle')}
           note={allStoresNote ?? t('overview.retentionNote')}
           csv={dash.analyticsPath('retention', { ...base, unit: 'week' }, 'csv')}
@@ -305,11 +333,11 @@ function Answers({ data, base, withStore, storeName }: { data: AnswersData; base
 }
 
 /** A chart with its numbers one click away and its CSV. */
-function ChartCard({ id, title, note, csv, chart, table }: { id: string; title: string; note?: string; csv: string; chart: ReactNode; table: ReactNode }) {
+function ChartCard({ id, title, note, csv, chart, table, wide = false }: { id: string; title: string; note?: string; csv: string; chart: ReactNode; table: ReactNode; wide?: boolean }) {
   const { t } = useTranslation();
   const [showTable, setShowTable] = useState(false);
   return (
-    <section className="card panel chart-card" aria-labelledby={`${id}-title`}>
+    <section className={`card panel chart-card${wide ? ' wide' : ''}`} aria-labelledby={`${id}-title`}>
       <div className="card-head">
         <h2 id={`${id}-title`}>{title}</h2>
         <div className="links">

@@ -20,6 +20,12 @@ export function Shell({ section, children }: { section: Section; children: React
   const [open, setOpen] = useState(false); // the navigation drawer on narrow screens
   const [collapsed, setCollapsed] = useState(() => readFlag(COLLAPSED_KEY));
   useEffect(() => setOpen(false), [section]);
+  useEffect(() => {
+    if (!open) return;
+    const close = (event: KeyboardEvent) => event.key === 'Escape' && setOpen(false);
+    window.addEventListener('keydown', close);
+    return () => window.removeEventListener('keydown', close);
+  }, [open]);
 
   const toggleCollapsed = () => {
     setCollapsed((was) => {
