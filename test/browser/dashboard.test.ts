@@ -401,6 +401,30 @@ describe('the owner dashboard', () => {
     }
   });
 
+  it('gives a manager everything but API keys, and the settings to read only', async () => {
+    await api('POST', '/api/staff', { name: 'Wang Fang', email: 'wangfang@example.com', password: 'manager password 1', role: 'manager' });
+    const managerContext = await browser.newContext({ locale: 'en-US', viewport: DESKTOP });
+    try {
+      const managerPage = await managerContext.newPage();
+      managerPage.on('pageerror', (error) => problems.push(error.message));
+      await managerPage.goto(`${server.url}/signin`);
+      await managerPage.getByLabel('Email').fill('wangfang@example.com');
+      await managerPage.getByLabel('Password').fill('manager password 1');
+      await managerPage.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await managerPage.getByRole('heading', { level: 1, name: 'Getting started' }).waitFor();
+      const nav = managerPage.getByRole('navigation', { name: 'Main' });
+      expect(await nav.getByRole('link').allTextContents()).toEqual(['Getting started', 'Overview', 'Channels & links', 'Offers', 'Members', 'Orders', 'Stores', 'Staff', 'Settings', 'Counter']);
+      await nav.getByRole('link', { name: 'Settings' }).click();
+      await managerPage.getByText('Only an owner can change these.').waitFor();
+      expect(await managerPage.getByLabel('Attribution window (days)').isDisabled()).toBe(true);
+      expect(await managerPage.getByRole('button', { name: 'Save' }).count()).toBe(0);
+      await managerPage.goto(`${server.url}/keys`);
+      await managerPage.getByRole('heading', { level: 1, name: 'Not allowed' }).waitFor();
+    } finally {
+      await managerContext.close();
+    }
+  });
+
   it('ran without script errors or policy violations', () => {
     expect(problems).toEqual([]);
   });
