@@ -420,6 +420,7 @@ describe('the owner dashboard', () => {
       expect(await managerPage.getByRole('button', { name: 'Save' }).count()).toBe(0);
       await managerPage.goto(`${server.url}/keys`);
       await managerPage.getByRole('heading', { level: 1, name: 'Not allowed' }).waitFor();
+      expect(await textOf(managerPage.locator('.not-allowed .lead'))).toBe('This page is for owners. As a Manager you cannot open it; ask an owner if you need it.');
     } finally {
       await managerContext.close();
     }

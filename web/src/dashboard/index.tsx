@@ -57,7 +57,7 @@ export function Dashboard({ path }: { path: string }) {
             <Page section={route.section} id={route.rest[0]} />
           </Suspense>
         ) : (
-          <NotAllowed />
+          <NotAllowed section={route.section} />
         )}
       </Shell>
     </SessionContext.Provider>

@@ -97,13 +97,14 @@ export function Shell({ section, children }: { section: Section; children: React
 }
 
 /** A page this role may not open: said plainly, with the way back. */
-export function NotAllowed() {
+export function NotAllowed({ section }: { section: Section }) {
   const { t } = useTranslation();
   const me = useSession();
+  const ownersOnly = !SECTIONS[section].roles.includes('manager');
   return (
     <section className="card panel not-allowed">
       <h1>{t('dash.notAllowedTitle')}</h1>
-      <p className="lead">{t('dash.notAllowed', { role: t(`roles.${me.role}`) })}</p>
+      <p className="lead">{t(ownersOnly ? 'dash.notAllowedOwners' : 'dash.notAllowed', { role: t(`roles.${me.role}`) })}</p>
       <p className="links">
         {me.role === 'clerk' && (
           <a className="button primary" href={COUNTER_PATH}>
