@@ -150,6 +150,58 @@ describe('channel costs', () => {
     expect(await tableCounts(t)).toEqual(before);
   });
 
+  it('corrects a cost in place: amount, period and note', async () => {
+    const channel = await newChannel();
+    const cost = (await t.app.inject({ method: 'POST', url: `/api/channels/${channel}/costs`, headers: { cookie: owner.cookie }, payload: { amountCents: 50000, startsOn: '2026-03-01', endsOn: '2026-03-31', note: 'March' } })).json();
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/channels/${channel}/costs/${cost.id}`,
+      headers: { cookie: managerCookie },
+      payload: { amountCents: 65000, startsOn: '2026-03-02', endsOn: '2026-04-02', note: ' March and a bit ' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ ...cost, amountCents: 65000, startsOn: '2026-03-02', endsOn: '2026-04-02', note: 'March and a bit' });
+    const list = (await t.app.inject({ url: `/api/channels/${channel}/costs`, headers: { cookie: owner.cookie } })).json().data;
+    expect(list).toEqual([res.json()]);
+
+    // One field alone; the period is checked as it will be after the change.
+    const amountOnly = await t.app.inject({ method: 'PATCH', url: `/api/channels/${channel}/costs/${cost.id}`, headers: { cookie: owner.cookie }, payload: { amountCents: 0 } });
+    expect(amountOnly.json()).toMatchObject({ amountCents: 0, startsOn: '2026-03-02', endsOn: '2026-04-02' });
+  });
+
+  it.each([
+    ['an empty patch', {}, 400, 'validation_failed', '/body'],
+    ['a negative amount', { amountCents: -1 }, 400, 'validation_failed', '/body/amountCents'],
+    ['an end before the kept start', { endsOn: '2026-02-28' }, 400, 'validation_failed', '/body/endsOn'],
+    ['a start after the kept end', { startsOn: '2026-04-01' }, 400, 'validation_failed', '/body/startsOn'],
+    ['an impossible date', { startsOn: '2026-02-30' }, 400, 'validation_failed', '/body/startsOn'],
+    ['an unknown field', { vat: 6 }, 400, 'unknown_field', '/body/vat'],
+  ])('refuses to change a cost with %s and changes nothing', async (_label, payload, status, code, path) => {
+    const channel = await newChannel();
+    const cost = (await t.app.inject({ method: 'POST', url: `/api/channels/${channel}/costs`, headers: { cookie: owner.cookie }, payload: { amountCents: 100, startsOn: '2026-03-01', endsOn: '2026-03-31' } })).json();
+    const res = await t.app.inject({ method: 'PATCH', url: `/api/channels/${channel}/costs/${cost.id}`, headers: { cookie: owner.cookie }, payload });
+    expect(res.statusCode).toBe(status);
+    expect(res.json().error.code).toBe(code);
+    expect(res.json().error.details.map((d: { path: string }) => d.path)).toContain(path);
+    expect((await t.app.inject({ url: `/api/channels/${channel}/costs`, headers: { cookie: owner.cookie } })).json().data).toEqual([cost]);
+  });
+
+  it('a cost is changed only through its own channel, and not by a clerk', async () => {
+    const a = await newChannel();
+    const b = await newChannel();
+    const cost = (await t.app.inject({ method: 'POST', url: `/api/channels/${a}/costs`, headers: { cookie: owner.cookie }, payload: { amountCents: 5, startsOn: '2026-01-01', endsOn: '2026-01-02' } })).json();
+    for (const [url, cookie, status, code] of [
+      [`/api/channels/${b}/costs/${cost.id}`, owner.cookie, 404, 'not_found'],
+      [`/api/channels/${a}/costs/ccs_01JD3W6Q0S7RK9V2B8X4M5N6PA`, owner.cookie, 404, 'not_found'],
+      [`/api/channels/${a}/costs/${cost.id}`, clerkCookie, 403, 'forbidden'],
+    ] as const) {
+      const res = await t.app.inject({ method: 'PATCH', url, headers: { cookie }, payload: { amountCents: 999 } });
+      expect(res.statusCode, url).toBe(status);
+      expect(res.json().error.code).toBe(code);
+    }
+    expect((await t.app.inject({ url: `/api/channels/${a}/costs`, headers: { cookie: owner.cookie } })).json().data).toEqual([cost]);
+  });
+
   it('an unknown channel is not found', async () => {
     const res = await t.app.inject({
       method: 'POST',
@@ -281,6 +333,33 @@ describe('links', () => {
     // Back to the old slug: it is still this link's, so it is allowed.
     const back = await t.app.inject({ method: 'PATCH', url: `/api/links/${link.id}`, headers: { cookie: owner.cookie }, payload: { slug: link.slug } });
     expect(back.json().slug).toBe(link.slug);
+  });
+
+  it('moves a link to another live channel, never to an archived or unknown one', async () => {
+    const from = await newChannel();
+    const to = await newChannel();
+    const link = (await newLink({ channelId: from, destination: '/o/x' })).json();
+    const moved = await t.app.inject({ method: 'PATCH', url: `/api/links/${link.id}`, headers: { cookie: managerCookie }, payload: { channelId: to, campaign: 'moved' } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json()).toMatchObject({ id: link.id, channelId: to, campaign: 'moved', slug: link.slug });
+    const ids = async (channelId: string) => (await t.app.inject({ url: `/api/links?channelId=${channelId}`, headers: { cookie: owner.cookie } })).json().data.map((l: { id: string }) => l.id);
+    expect(await ids(from)).toEqual([]);
+    expect(await ids(to)).toEqual([link.id]);
+
+    const archived = await newChannel();
+    await t.app.inject({ method: 'PATCH', url: `/api/channels/${archived}`, headers: { cookie: owner.cookie }, payload: { archived: true } });
+    for (const channelId of [archived, 'chn_01JD3W6Q0S7RK9V2B8X4M5N6PA']) {
+      const res = await t.app.inject({ method: 'PATCH', url: `/api/links/${link.id}`, headers: { cookie: owner.cookie }, payload: { channelId, destination: '/o/elsewhere' } });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error.code).toBe('invalid_reference');
+    }
+    expect((await t.app.inject({ url: `/api/links/${link.id}`, headers: { cookie: owner.cookie } })).json()).toMatchObject({ channelId: to, destination: '/o/x' });
+
+    // A link on a channel archived later can still be edited, naming the channel it is on.
+    await t.app.inject({ method: 'PATCH', url: `/api/channels/${to}`, headers: { cookie: owner.cookie }, payload: { archived: true } });
+    const stays = await t.app.inject({ method: 'PATCH', url: `/api/links/${link.id}`, headers: { cookie: owner.cookie }, payload: { channelId: to, destination: '/o/y' } });
+    expect(stays.statusCode, stays.body).toBe(200);
+    expect(stays.json()).toMatchObject({ channelId: to, destination: '/o/y' });
   });
 
   it('a slug change to one taken elsewhere is slug_taken and changes nothing', async () => {

@@ -7,15 +7,17 @@ import {
   channelNameUsed,
   deleteCost,
   findChannel,
+  findCost,
   insertChannel,
   insertCost,
   listChannels,
   listCosts,
   updateChannel,
+  updateCost,
   type ChannelRow,
   type CostRow,
 } from './queries.js';
-import type { Channel, ChannelCost, CreateChannelBody, CreateCostBody, UpdateChannelBody } from './schemas.js';
+import type { Channel, ChannelCost, CreateChannelBody, CreateCostBody, UpdateChannelBody, UpdateCostBody } from './schemas.js';
 
 /** Channels (where taps are) and what they cost per period. */
 
@@ -103,6 +105,26 @@ export async function listChannelCosts(db: Db, merchantId: string, channelId: st
     return listCosts(merchantId, tx, channelId);
   });
   return rows.map(toCost);
+}
+
+/** Corrects a cost entry in place; the period is checked as it will be after the change. */
+export async function changeCost(db: Db, merchantId: string, channelId: string, costId: string, body: UpdateCostBody): Promise<ChannelCost> {
+  const row = await inTenant(db, merchantId, async (tx) => {
+    const current = await findCost(merchantId, tx, channelId, costId);
+    if (!current) throw new AppError('not_found');
+    if ((body.endsOn ?? current.ends_on) < (body.startsOn ?? current.starts_on)) {
+      throw new AppError('validation_failed', undefined, [{ path: body.endsOn !== undefined ? '/body/endsOn' : '/body/startsOn', problem: 'the period must end on or after its start' }]);
+    }
+    return updateCost(merchantId, tx, channelId, costId, {
+      ...(body.amountCents !== undefined ? { amount_cents: body.amountCents } : {}),
+      ...(body.currency !== undefined ? { currency: body.currency } : {}),
+      ...(body.startsOn !== undefined ? { starts_on: body.startsOn } : {}),
+      ...(body.endsOn !== undefined ? { ends_on: body.endsOn } : {}),
+      ...(body.note !== undefined ? { note: body.note.trim() } : {}),
+    });
+  });
+  if (!row) throw new AppError('not_found');
+  return toCost(row);
 }
 
 export async function removeCost(db: Db, merchantId: string, channelId: string, costId: string): Promise<void> {

@@ -105,9 +105,16 @@ export async function getLink(deps: LinkDeps, merchantId: string, linkId: string
 export async function changeLink(deps: LinkDeps, merchantId: string, linkId: string, body: UpdateLinkBody): Promise<Link> {
   const destination = body.destination !== undefined ? checkedDestination(body.destination) : undefined;
   const result = await inTenant(deps.db, merchantId, async (tx) => {
-    if (!(await findLink(merchantId, tx, linkId))) throw new AppError('not_found');
+    const current = await findLink(merchantId, tx, linkId);
+    if (!current) throw new AppError('not_found');
+    // Only a move needs a live channel: a link may stay on the archived channel it is on.
+    if (body.channelId !== undefined && body.channelId !== current.channel_id) {
+      const channel = await findChannel(merchantId, tx, body.channelId);
+      if (!channel || channel.archived_at !== null) throw new AppError('invalid_reference', 'No such channel, or it is archived.');
+    }
     if (body.slug !== undefined && !(await claimSlug(merchantId, tx, body.slug, linkId))) throw new AppError('slug_taken');
     const row = await updateLink(merchantId, tx, linkId, {
+      ...(body.channelId !== undefined ? { channel_id: body.channelId } : {}),
       ...(body.slug !== undefined ? { slug: body.slug } : {}),
       ...(destination !== undefined ? { destination } : {}),
       ...(body.campaign !== undefined ? { campaign: body.campaign?.trim() || null } : {}),

@@ -124,6 +124,34 @@ export async function listCosts(merchantId: string, tx: Tx, channelId: string): 
     .execute();
 }
 
+/** The changed cost; undefined when there is no such cost on that channel. */
+export async function updateCost(
+  merchantId: string,
+  tx: Tx,
+  channelId: string,
+  costId: string,
+  patch: Partial<{ amount_cents: number; currency: string; starts_on: string; ends_on: string; note: string }>,
+): Promise<CostRow | undefined> {
+  return tx
+    .updateTable('channel_costs')
+    .set(patch)
+    .where('merchant_id', '=', merchantId)
+    .where('channel_id', '=', channelId)
+    .where('cost_id', '=', costId)
+    .returning(costColumns)
+    .executeTakeFirst();
+}
+
+export async function findCost(merchantId: string, tx: Tx, channelId: string, costId: string): Promise<CostRow | undefined> {
+  return tx
+    .selectFrom('channel_costs')
+    .select(costColumns)
+    .where('merchant_id', '=', merchantId)
+    .where('channel_id', '=', channelId)
+    .where('cost_id', '=', costId)
+    .executeTakeFirst();
+}
+
 /** True when the cost existed (on that channel) and is now gone. */
 export async function deleteCost(merchantId: string, tx: Tx, channelId: string, costId: string): Promise<boolean> {
   const result = await tx
@@ -204,7 +232,7 @@ export async function updateLink(
   merchantId: string,
   tx: Tx,
   linkId: string,
-  patch: Partial<{ slug: string; destination: string; campaign: string | null; expires_at: Date | null; active: boolean }>,
+  patch: Partial<{ channel_id: string; slug: string; destination: string; campaign: string | null; expires_at: Date | null; active: boolean }>,
 ): Promise<LinkRow | undefined> {
   return tx
     .updateTable('links')

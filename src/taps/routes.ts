@@ -4,7 +4,7 @@ import type { Context } from '../platform/context.js';
 import type { Db } from '../platform/db.js';
 import type { App } from '../platform/http.js';
 import { withErrors } from '../platform/schemas.js';
-import { addCost, changeChannel, createChannel, getChannel, listAllChannels, listChannelCosts, removeCost } from './channels.js';
+import { addCost, changeChannel, changeCost, createChannel, getChannel, listAllChannels, listChannelCosts, removeCost } from './channels.js';
 import { ClickBuffer } from './click-buffer.js';
 import { LinkCache } from './link-cache.js';
 import { changeLink, createLink, getLink, listAllLinks, type LinkDeps } from './links.js';
@@ -30,6 +30,7 @@ import {
   LinkStats,
   QrQuery,
   UpdateChannelBody,
+  UpdateCostBody,
   UpdateLinkBody,
 } from './schemas.js';
 
@@ -99,6 +100,15 @@ function channelRoutes(app: App, db: Db): void {
     async (request, reply) => reply.code(201).send(await addCost(db, principalOf(request).merchantId, request.params.channelId, request.body)),
   );
 
+  app.patch(
+    '/api/channels/:channelId/costs/:costId',
+    {
+      config: { auth: MANAGERS },
+      schema: { tags, summary: 'Correct a cost entry (amount, currency, period, note)', params: CostParams, body: UpdateCostBody, response: withErrors({ 200: ChannelCost }) },
+    },
+    async (request) => changeCost(db, principalOf(request).merchantId, request.params.channelId, request.params.costId, request.body),
+  );
+
   app.delete(
     '/api/channels/:channelId/costs/:costId',
     { config: { auth: MANAGERS }, schema: { tags, summary: 'Remove a cost entry', params: CostParams, response: withErrors({ 204: Type.Null() }) } },
@@ -134,7 +144,7 @@ function linkRoutes(app: App, deps: LinkDeps): void {
     '/api/links/:linkId',
     {
       config: { auth: MANAGERS },
-      schema: { tags, summary: 'Change destination, slug, campaign, expiry; deactivate', params: LinkParams, body: UpdateLinkBody, response: withErrors({ 200: Link }) },
+      schema: { tags, summary: 'Change channel, destination, slug, campaign, expiry; deactivate', params: LinkParams, body: UpdateLinkBody, response: withErrors({ 200: Link }) },
     },
     async (request) => changeLink(deps, principalOf(request).merchantId, request.params.linkId, request.body),
   );

@@ -75,6 +75,18 @@ export const CreateCostBody = Type.Object(
 );
 export type CreateCostBody = Static<typeof CreateCostBody>;
 
+export const UpdateCostBody = Type.Object(
+  {
+    amountCents: Type.Optional(CreateCostBody.properties.amountCents),
+    currency: Type.Optional(Currency),
+    startsOn: Type.Optional(Day),
+    endsOn: Type.Optional(Day),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateCostBody = Static<typeof UpdateCostBody>;
+
 export const CostParams = Type.Object({ channelId: Id('channel'), costId: Id('channelCost') });
 
 export const SLUG_PATTERN = '^[A-Za-z0-9_-]{3,64}$';
@@ -119,6 +131,7 @@ export type CreateLinkBody = Static<typeof CreateLinkBody>;
 
 export const UpdateLinkBody = Type.Object(
   {
+    channelId: Type.Optional(Id('channel', 'Move the link to another live channel: its later visits count there (visits so far stay where they were counted).')),
     destination: Type.Optional(Destination),
     slug: Type.Optional({ ...Slug, description: 'A new slug; the earlier one keeps redirecting here (printed codes stay valid).' }),
     campaign: Type.Optional(Campaign),
