@@ -164,4 +164,28 @@ describe('merchant settings', () => {
     const bad = await t.app.inject({ method: 'PATCH', url: '/api/merchant', headers: { cookie: owner.cookie }, payload: { attributionWindowDays: 0 } });
     expect(bad.json().error.code).toBe('validation_failed');
   });
+
+  it('says which message provider the installation uses, to every role, with no address or secret', async () => {
+    const clerk = await newStaff(t, owner, 'clerk', [await newStore(t, owner)]);
+    for (const cookie of [owner.cookie, clerk.cookie]) {
+      const res = await t.app.inject({ url: '/api/merchant', headers: { cookie } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().messageProvider).toBe('dev');
+    }
+    const patched = await t.app.inject({ method: 'PATCH', url: '/api/merchant', headers: { cookie: owner.cookie }, payload: { name: 'Renamed Bakery' } });
+    expect(patched.json()).toMatchObject({ name: 'Renamed Bakery', messageProvider: 'dev' });
+
+    const gateway = { MESSAGE_PROVIDER: 'http', MESSAGE_HTTP_URL: 'https://sms.example.com/send', MESSAGE_HTTP_TOKEN: 'gateway-secret-token' };
+    const other = await createTestApp({ config: gateway });
+    try {
+      const someone = await newMerchant(other);
+      const res = await other.app.inject({ url: '/api/merchant', headers: { cookie: someone.cookie } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().messageProvider).toBe('http');
+      expect(res.body).not.toContain('sms.example.com');
+      expect(res.body).not.toContain(gateway.MESSAGE_HTTP_TOKEN);
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -5,10 +5,13 @@ import type { App } from '../platform/http.js';
 import { withErrors } from '../platform/schemas.js';
 import { Type } from 'typebox';
 import { Staff } from '../staff/schemas.js';
-import { CreateMerchantBody, Merchant, SetupStatus, UpdateMerchantBody } from './schemas.js';
+import { CreateMerchantBody, Merchant, MerchantSettings, SetupStatus, UpdateMerchantBody } from './schemas.js';
 import { changeMerchant, createMerchantWithOwner, getMerchant, isSetupNeeded } from './service.js';
 
 export async function merchantRoutes(app: App, { config, database: { db } }: Context): Promise<void> {
+  // The provider is the installation's, not the merchant's: it comes from the config.
+  const installation = { messageProvider: config.messageProvider };
+
   app.get(
     '/api/setup',
     { config: { auth: 'public' }, schema: { tags: ['Set-up'], summary: 'Whether first-run set-up is still needed', response: withErrors({ 200: SetupStatus }) } },
@@ -40,16 +43,16 @@ export async function merchantRoutes(app: App, { config, database: { db } }: Con
 
   app.get(
     '/api/merchant',
-    { config: { auth: ALL_ROLES }, schema: { tags: ['Merchant'], summary: 'The merchant and its settings', response: withErrors({ 200: Merchant }) } },
-    async (request) => getMerchant(db, principalOf(request).merchantId),
+    { config: { auth: ALL_ROLES }, schema: { tags: ['Merchant'], summary: 'The merchant and its settings', response: withErrors({ 200: MerchantSettings }) } },
+    async (request) => ({ ...(await getMerchant(db, principalOf(request).merchantId)), ...installation }),
   );
 
   app.patch(
     '/api/merchant',
     {
       config: { auth: OWNERS },
-      schema: { tags: ['Merchant'], summary: 'Change the merchant settings', body: UpdateMerchantBody, response: withErrors({ 200: Merchant }) },
+      schema: { tags: ['Merchant'], summary: 'Change the merchant settings', body: UpdateMerchantBody, response: withErrors({ 200: MerchantSettings }) },
     },
-    async (request) => changeMerchant(db, principalOf(request).merchantId, request.body),
+    async (request) => ({ ...(await changeMerchant(db, principalOf(request).merchantId, request.body)), ...installation }),
   );
 }

@@ -14,6 +14,16 @@ export const Merchant = Type.Object(
 );
 export type Merchant = Static<typeof Merchant>;
 
+/** The merchant as its settings page reads it: with how this installation sends messages (never where to, nor any secret). */
+export const MerchantSettings = Type.Object({
+  ...Merchant.properties,
+  messageProvider: Type.Union([Type.Literal('dev'), Type.Literal('http')], {
+    description:
+      'How one-time codes reach customers on this installation (MESSAGE_PROVIDER, set by whoever runs the server): `dev` sends nothing and keeps the codes for development; `http` posts them to the SMS gateway.',
+  }),
+});
+export type MerchantSettings = Static<typeof MerchantSettings>;
+
 const Region = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2, e.g. `CN`.' });
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217, e.g. `CNY`.' });
 
