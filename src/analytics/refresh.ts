@@ -57,6 +57,8 @@ const ROLLUPS = [
   'analytics_visits_day',
 ] as const;
 
+const RAW_TABLES = ['members', 'member_identities', 'clicks', 'links', 'coupons', 'redemptions', 'store_visits', 'orders'] as const;
+
 async function refreshChunk(tx: Tx, m: string, chunkSize: number): Promise<{ taken: number; persons: number; days: number; rebuilt: boolean }> {
   await sql`select pg_advisory_xact_lock(hashtext('reservoir.analytics'), hashtext(${m}))`.execute(tx);
   const merchant = await tx.selectFrom('merchants').select('timezone').where('merchant_id', '=', m).executeTakeFirst();
@@ -68,13 +70,18 @@ async function refreshChunk(tx: Tx, m: string, chunkSize: number): Promise<{ tak
     return { taken: 0, persons: 0, days: 0, rebuilt: true };
   }
 
+  // `id` is the key without its 'm:' / 'v:' prefix, stored so that joins to the raw tables
+  // compare plain columns: under row-level security a condition with a function that is not
+  // leakproof (substr) is not used for an index, and a probe becomes a scan.
   await sql`
-    CREATE TEMP TABLE an_taken (scope text NOT NULL, key text NOT NULL) ON COMMIT DROP;
-    CREATE TEMP TABLE an_persons (person_key text PRIMARY KEY) ON COMMIT DROP;
-    CREATE TEMP TABLE an_changed (person_key text PRIMARY KEY) ON COMMIT DROP;
+    CREATE TEMP TABLE an_taken (scope text NOT NULL, key text NOT NULL, id text GENERATED ALWAYS AS (substr(key, 3)) STORED) ON COMMIT DROP;
+    CREATE TEMP TABLE an_persons (person_key text PRIMARY KEY, id text GENERATED ALWAYS AS (substr(person_key, 3)) STORED) ON COMMIT DROP;
+    CREATE TEMP TABLE an_live (person text PRIMARY KEY, first_touch_click_id text) ON COMMIT DROP;
+    CREATE TEMP TABLE an_pm (person text NOT NULL, member_id text NOT NULL, PRIMARY KEY (person, member_id)) ON COMMIT DROP;
+    CREATE TEMP TABLE an_changed (person_key text PRIMARY KEY, id text GENERATED ALWAYS AS (substr(person_key, 3)) STORED) ON COMMIT DROP;
     CREATE TEMP TABLE an_old (LIKE analytics_person_facts INCLUDING DEFAULTS) ON COMMIT DROP;
     CREATE TEMP TABLE an_new (LIKE analytics_person_facts INCLUDING DEFAULTS) ON COMMIT DROP;
-    CREATE TEMP TABLE an_days (kind text NOT NULL, day date NOT NULL, PRIMARY KEY (kind, day)) ON COMMIT DROP;
+    CREATE TEMP TABLE an_days (kind text NOT NULL, day date NOT NULL, starts_at timestamptz, ends_at timestamptz, PRIMARY KEY (kind, day)) ON COMMIT DROP;
   `.execute(tx);
 
   const { rows } = await sql<{ n: number }>`
@@ -88,6 +95,9 @@ async function refreshChunk(tx: Tx, m: string, chunkSize: number): Promise<{ tak
     )
     SELECT count(*)::int AS n FROM taken`.execute(tx);
   const taken = rows[0]?.n ?? 0;
+  // Temporary tables have no statistics until analysed; without them the planner guesses one
+  // row and may pick nested loops over scans.
+  await sql`ANALYZE an_taken`.execute(tx);
   if (taken === 0) {
     await touchState(tx, m, tz);
     return { taken, persons: 0, days: 0, rebuilt: false };
@@ -116,6 +126,10 @@ async function touchState(tx: Tx, m: string, tz: string): Promise<void> {
  * the committed raw rows), so they go.
  */
 async function rebuild(tx: Tx, m: string, tz: string): Promise<void> {
+  // A rebuild mostly follows a bulk load (a first install, an import, the demo data), when
+  // the raw tables may never have been analysed: the probes below would be planned as scans.
+  // Analysing takes a sample, and is skipped with a warning when we do not own the table.
+  for (const table of RAW_TABLES) await sql`ANALYZE ${sql.table(table)}`.execute(tx);
   for (const table of ROLLUPS) await sql`DELETE FROM ${sql.table(table)} WHERE merchant_id = ${m}`.execute(tx);
   await sql`DELETE FROM analytics_dirty WHERE merchant_id = ${m}`.execute(tx);
   await sql`
@@ -141,76 +155,88 @@ async function recomputePersons(tx: Tx, m: string, tz: string): Promise<number> 
     INSERT INTO an_persons (person_key)
     SELECT key FROM an_taken WHERE scope = 'person'
     UNION
-    SELECT 'm:' || coalesce(mb.merged_into, mb.member_id)
-      FROM an_taken t JOIN members mb ON mb.merchant_id = ${m} AND mb.member_id = substr(t.key, 3)
+    SELECT 'm:' || mb.person
+      FROM an_taken t
+      CROSS JOIN LATERAL (
+        SELECT coalesce(merged_into, member_id) AS person FROM members WHERE merchant_id = ${m} AND member_id = t.id) mb
      WHERE t.scope = 'person' AND left(t.key, 2) = 'm:'
     UNION
-    SELECT 'm:' || coalesce(mb.merged_into, mb.member_id)
+    SELECT 'm:' || mb.person
       FROM an_taken t
-      JOIN member_identities i ON i.merchant_id = ${m} AND i.kind = 'anonymous' AND i.value = substr(t.key, 3)
-      JOIN members mb ON mb.merchant_id = ${m} AND mb.member_id = i.member_id
+      CROSS JOIN LATERAL (
+        SELECT coalesce(x.merged_into, x.member_id) AS person
+          FROM member_identities i JOIN members x ON x.merchant_id = ${m} AND x.member_id = i.member_id
+         WHERE i.merchant_id = ${m} AND i.kind = 'anonymous' AND i.value = t.id) mb
      WHERE t.scope = 'person' AND left(t.key, 2) = 'v:'`.execute(tx);
 
+  await sql`ANALYZE an_persons`.execute(tx);
   await sql`
-    INSERT INTO an_old SELECT f.* FROM analytics_person_facts f JOIN an_persons t ON t.person_key = f.person_key WHERE f.merchant_id = ${m}`.execute(tx);
+    INSERT INTO an_old
+    SELECT f.* FROM an_persons t
+     CROSS JOIN LATERAL (SELECT * FROM analytics_person_facts WHERE merchant_id = ${m} AND person_key = t.person_key) f`.execute(tx);
 
+  // Every step starts from a small analysed temporary table and reaches the raw tables only
+  // through LATERAL index probes per person, so that a plan never depends on the statistics of
+  // the raw tables (young after a bulk load, they can make a join look like one row).
+  await sql`
+    INSERT INTO an_live (person, first_touch_click_id)
+    SELECT mb.member_id, mb.first_touch_click_id
+      FROM an_persons t
+      CROSS JOIN LATERAL (
+        SELECT member_id, first_touch_click_id FROM members
+         WHERE merchant_id = ${m} AND member_id = t.id AND merged_into IS NULL) mb
+     WHERE left(t.person_key, 2) = 'm:'`.execute(tx);
+  await sql`ANALYZE an_live`.execute(tx);
+  await sql`
+    INSERT INTO an_pm (person, member_id)
+    SELECT person, person FROM an_live
+    UNION
+    SELECT l.person, x.member_id
+      FROM an_live l
+      CROSS JOIN LATERAL (SELECT member_id FROM members WHERE merchant_id = ${m} AND merged_into = l.person) x`.execute(tx);
+  await sql`ANALYZE an_pm`.execute(tx);
+
+  const day = (column: string) => sql`(${sql.ref(column)} AT TIME ZONE ${tz})::date`;
   await sql`
     INSERT INTO an_new (merchant_id, person_key, is_member, ft_at, ft_channel, ft_link, ft_campaign, entry_day, first_claim_day,
                         first_visit_day, first_visit_store, first_purchase_day, first_purchase_store, second_purchase_day, active_weeks, active_months)
-    WITH p AS (
-      SELECT mb.member_id AS person, mb.first_touch_click_id
-        FROM an_persons t JOIN members mb ON mb.merchant_id = ${m} AND mb.member_id = substr(t.person_key, 3)
-       WHERE left(t.person_key, 2) = 'm:' AND mb.merged_into IS NULL
-    ), pm AS (
-      SELECT person, person AS member_id FROM p
-      UNION ALL
-      SELECT p.person, x.member_id FROM p JOIN members x ON x.merchant_id = ${m} AND x.merged_into = p.person
-    ), ft AS (
-      SELECT p.person, c.occurred_at, c.channel_id, c.link_id, coalesce(l.campaign, '') AS campaign
-        FROM p
-        JOIN clicks c ON c.merchant_id = ${m} AND c.click_id = p.first_touch_click_id
-        LEFT JOIN links l ON l.merchant_id = ${m} AND l.link_id = c.link_id
-    ), claims AS (
-      SELECT pm.person, min(c.claimed_at) AS at
-        FROM pm JOIN coupons c ON c.merchant_id = ${m} AND c.member_id = pm.member_id
-       GROUP BY pm.person
-    ), visits AS (
-      SELECT pm.person, v.visit_id, v.store_id, v.occurred_at, (v.occurred_at AT TIME ZONE ${tz})::date AS day
-        FROM pm JOIN store_visits v ON v.merchant_id = ${m} AND v.member_id = pm.member_id
-    ), first_visit AS (
-      SELECT DISTINCT ON (person) person, store_id, day FROM visits ORDER BY person, occurred_at, visit_id
-    ), purchases AS (
-      SELECT pm.person, o.order_id, o.store_id, o.occurred_at, (o.occurred_at AT TIME ZONE ${tz})::date AS day
-        FROM pm JOIN orders o ON o.merchant_id = ${m} AND o.member_id = pm.member_id
-       WHERE o.status <> 'void'
-    ), first_purchase AS (
-      SELECT DISTINCT ON (person) person, store_id, day FROM purchases ORDER BY person, occurred_at, order_id
-    ), second_purchase AS (
-      SELECT pu.person, min(pu.day) AS day
-        FROM purchases pu JOIN first_purchase fp ON fp.person = pu.person AND pu.day > fp.day
-       GROUP BY pu.person
-    ), active AS (
-      SELECT a.person,
-             array_agg(DISTINCT ((date_trunc('week', a.day::timestamp)::date - date_trunc('week', fv.day::timestamp)::date) / 7)) AS weeks,
-             array_agg(DISTINCT ((extract(year FROM a.day) * 12 + extract(month FROM a.day)) - (extract(year FROM fv.day) * 12 + extract(month FROM fv.day)))::int) AS months
-        FROM (SELECT person, day FROM visits UNION SELECT person, day FROM purchases) a
-        JOIN first_visit fv ON fv.person = a.person
-       WHERE a.day >= fv.day
-       GROUP BY a.person
-    )
-    SELECT ${m}, 'm:' || p.person, true, ft.occurred_at,
+    SELECT ${m}, 'm:' || l.person, true, ft.occurred_at,
            coalesce(ft.channel_id, ''), coalesce(ft.link_id, ''), coalesce(ft.campaign, ''),
-           CASE WHEN ft.occurred_at IS NOT NULL THEN (ft.occurred_at AT TIME ZONE ${tz})::date
-                ELSE least((cl.at AT TIME ZONE ${tz})::date, fv.day, fp.day) END,
-           (cl.at AT TIME ZONE ${tz})::date, fv.day, fv.store_id, fp.day, fp.store_id, sp.day,
+           CASE WHEN ft.occurred_at IS NOT NULL THEN ${day('ft.occurred_at')} ELSE least(cl.day, fv.day, fp.day) END,
+           cl.day, fv.day, fv.store_id, fp.day, fp.store_id, sp.day,
            coalesce(ac.weeks, '{}'), coalesce(ac.months, '{}')
-      FROM p
-      LEFT JOIN ft ON ft.person = p.person
-      LEFT JOIN claims cl ON cl.person = p.person
-      LEFT JOIN first_visit fv ON fv.person = p.person
-      LEFT JOIN first_purchase fp ON fp.person = p.person
-      LEFT JOIN second_purchase sp ON sp.person = p.person
-      LEFT JOIN active ac ON ac.person = p.person`.execute(tx);
+      FROM an_live l
+      LEFT JOIN LATERAL (
+        SELECT c.occurred_at, c.channel_id, c.link_id, coalesce(lk.campaign, '') AS campaign
+          FROM clicks c LEFT JOIN links lk ON lk.merchant_id = ${m} AND lk.link_id = c.link_id
+         WHERE c.merchant_id = ${m} AND c.click_id = l.first_touch_click_id LIMIT 1) ft ON true
+      LEFT JOIN LATERAL (
+        SELECT ${day('c.claimed_at')} AS day
+          FROM an_pm x JOIN coupons c ON c.merchant_id = ${m} AND c.member_id = x.member_id
+         WHERE x.person = l.person ORDER BY c.claimed_at LIMIT 1) cl ON true
+      LEFT JOIN LATERAL (
+        SELECT v.store_id, ${day('v.occurred_at')} AS day
+          FROM an_pm x JOIN store_visits v ON v.merchant_id = ${m} AND v.member_id = x.member_id
+         WHERE x.person = l.person ORDER BY v.occurred_at, v.visit_id LIMIT 1) fv ON true
+      LEFT JOIN LATERAL (
+        SELECT o.store_id, ${day('o.occurred_at')} AS day
+          FROM an_pm x JOIN orders o ON o.merchant_id = ${m} AND o.member_id = x.member_id
+         WHERE x.person = l.person AND o.status <> 'void' ORDER BY o.occurred_at, o.order_id LIMIT 1) fp ON true
+      LEFT JOIN LATERAL (
+        SELECT min(${day('o.occurred_at')}) AS day
+          FROM an_pm x JOIN orders o ON o.merchant_id = ${m} AND o.member_id = x.member_id
+         WHERE x.person = l.person AND o.status <> 'void' AND ${day('o.occurred_at')} > fp.day) sp ON true
+      LEFT JOIN LATERAL (
+        SELECT array_agg(DISTINCT ((date_trunc('week', a.d::timestamp)::date - date_trunc('week', fv.day::timestamp)::date) / 7)) AS weeks,
+               array_agg(DISTINCT ((extract(year FROM a.d) * 12 + extract(month FROM a.d)) - (extract(year FROM fv.day) * 12 + extract(month FROM fv.day)))::int) AS months
+          FROM (
+            SELECT ${day('v.occurred_at')} AS d FROM an_pm x JOIN store_visits v ON v.merchant_id = ${m} AND v.member_id = x.member_id
+             WHERE x.person = l.person
+            UNION ALL
+            SELECT ${day('o.occurred_at')} FROM an_pm x JOIN orders o ON o.merchant_id = ${m} AND o.member_id = x.member_id
+             WHERE x.person = l.person AND o.status <> 'void'
+          ) a
+         WHERE a.d >= fv.day) ac ON fv.day IS NOT NULL`.execute(tx);
 
   // A visitor id no member owns is a person of its own, entering on its first click.
   await sql`
@@ -219,12 +245,14 @@ async function recomputePersons(tx: Tx, m: string, tz: string): Promise<number> 
       FROM an_persons t
       CROSS JOIN LATERAL (
         SELECT link_id, channel_id, occurred_at FROM clicks
-         WHERE merchant_id = ${m} AND visitor_id = substr(t.person_key, 3)
+         WHERE merchant_id = ${m} AND visitor_id = t.id
          ORDER BY occurred_at, click_id LIMIT 1) c
       LEFT JOIN links l ON l.merchant_id = ${m} AND l.link_id = c.link_id
      WHERE left(t.person_key, 2) = 'v:'
-       AND NOT EXISTS (SELECT 1 FROM member_identities i WHERE i.merchant_id = ${m} AND i.kind = 'anonymous' AND i.value = substr(t.person_key, 3))`.execute(tx);
+       AND NOT EXISTS (SELECT 1 FROM member_identities i WHERE i.merchant_id = ${m} AND i.kind = 'anonymous' AND i.value = t.id)`.execute(tx);
 
+  await sql`ANALYZE an_old`.execute(tx);
+  await sql`ANALYZE an_new`.execute(tx);
   await applyPersonDeltas(tx, m);
 
   await sql`
@@ -232,6 +260,7 @@ async function recomputePersons(tx: Tx, m: string, tz: string): Promise<number> 
     SELECT person_key FROM (SELECT * FROM an_old EXCEPT SELECT * FROM an_new) a
     UNION
     SELECT person_key FROM (SELECT * FROM an_new EXCEPT SELECT * FROM an_old) b`.execute(tx);
+  await sql`ANALYZE an_changed`.execute(tx);
   await sql`DELETE FROM analytics_person_facts f USING an_persons t WHERE f.merchant_id = ${m} AND f.person_key = t.person_key`.execute(tx);
   await sql`INSERT INTO analytics_person_facts SELECT * FROM an_new`.execute(tx);
 
@@ -240,18 +269,23 @@ async function recomputePersons(tx: Tx, m: string, tz: string): Promise<number> 
   // recomputed too.
   await sql`
     WITH ids AS (
-      SELECT substr(c.person_key, 3) AS member_id FROM an_changed c WHERE left(c.person_key, 2) = 'm:'
+      SELECT c.id AS member_id FROM an_changed c WHERE left(c.person_key, 2) = 'm:'
       UNION
-      SELECT x.member_id FROM an_changed c JOIN members x ON x.merchant_id = ${m} AND x.merged_into = substr(c.person_key, 3)
+      SELECT x.member_id FROM an_changed c
+       CROSS JOIN LATERAL (SELECT member_id FROM members WHERE merchant_id = ${m} AND merged_into = c.id) x
        WHERE left(c.person_key, 2) = 'm:'
       UNION
-      SELECT x.member_id FROM an_persons t JOIN members x ON x.merchant_id = ${m} AND x.member_id = substr(t.person_key, 3)
-       WHERE left(t.person_key, 2) = 'm:' AND x.merged_into IS NOT NULL
+      SELECT x.member_id FROM an_persons t
+       CROSS JOIN LATERAL (
+         SELECT member_id FROM members WHERE merchant_id = ${m} AND member_id = t.id AND merged_into IS NOT NULL) x
+       WHERE left(t.person_key, 2) = 'm:'
     )
     INSERT INTO an_days (kind, day)
-    SELECT 'order', (o.occurred_at AT TIME ZONE ${tz})::date FROM ids JOIN orders o ON o.merchant_id = ${m} AND o.member_id = ids.member_id
+    SELECT 'order', (o.occurred_at AT TIME ZONE ${tz})::date
+      FROM ids CROSS JOIN LATERAL (SELECT occurred_at FROM orders WHERE merchant_id = ${m} AND member_id = ids.member_id) o
     UNION
-    SELECT 'visit', (v.occurred_at AT TIME ZONE ${tz})::date FROM ids JOIN store_visits v ON v.merchant_id = ${m} AND v.member_id = ids.member_id
+    SELECT 'visit', (v.occurred_at AT TIME ZONE ${tz})::date
+      FROM ids CROSS JOIN LATERAL (SELECT occurred_at FROM store_visits WHERE merchant_id = ${m} AND member_id = ids.member_id) v
     ON CONFLICT DO NOTHING`.execute(tx);
 
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM an_persons`.execute(tx);
@@ -316,8 +350,11 @@ async function recomputeDays(tx: Tx, m: string, tz: string): Promise<number> {
       ) AS x(day)
      WHERE t.scope IN ('coupon_day', 'order_day', 'visit_day')
     ON CONFLICT DO NOTHING`.execute(tx);
-  const span = (column: string) => sql`
-    ${sql.ref(column)} >= (d.day::timestamp AT TIME ZONE ${tz}) AND ${sql.ref(column)} < ((d.day + 1)::timestamp AT TIME ZONE ${tz})`;
+  // The bounds are stored, not computed in the join: under row-level security only leakproof
+  // conditions reach an index, and time zone arithmetic is not leakproof.
+  await sql`UPDATE an_days SET starts_at = day::timestamp AT TIME ZONE ${tz}, ends_at = (day + 1)::timestamp AT TIME ZONE ${tz}`.execute(tx);
+  await sql`ANALYZE an_days`.execute(tx);
+  const span = (column: string) => sql`${sql.ref(column)} >= d.starts_at AND ${sql.ref(column)} < d.ends_at`;
 
   await sql`DELETE FROM analytics_coupons_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'coupon' AND r.day = d.day`.execute(tx);
   await sql`
