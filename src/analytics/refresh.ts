@@ -255,18 +255,21 @@ async function recomputePersons(tx: Tx, m: string, tz: string): Promise<number> 
   await sql`ANALYZE an_new`.execute(tx);
   await applyPersonDeltas(tx, m);
 
+  // Only what the day rollups read of a person: the first touch (orders by first touch) and
+  // the first visit (returning visits); and a person appearing or merged away.
   await sql`
     INSERT INTO an_changed (person_key)
-    SELECT person_key FROM (SELECT * FROM an_old EXCEPT SELECT * FROM an_new) a
-    UNION
-    SELECT person_key FROM (SELECT * FROM an_new EXCEPT SELECT * FROM an_old) b`.execute(tx);
+    SELECT coalesce(o.person_key, n.person_key)
+      FROM an_old o FULL JOIN an_new n ON n.person_key = o.person_key
+     WHERE o.person_key IS NULL OR n.person_key IS NULL
+        OR (o.ft_channel, o.ft_link, o.ft_campaign, o.first_visit_day) IS DISTINCT FROM (n.ft_channel, n.ft_link, n.ft_campaign, n.first_visit_day)`.execute(tx);
   await sql`ANALYZE an_changed`.execute(tx);
   await sql`DELETE FROM analytics_person_facts f USING an_persons t WHERE f.merchant_id = ${m} AND f.person_key = t.person_key`.execute(tx);
   await sql`INSERT INTO analytics_person_facts SELECT * FROM an_new`.execute(tx);
 
   // Orders by first touch and distinct visits (who is the same person, whose visit returns)
-  // depend on the person: the days of a person that changed, or of a member merged away, are
-  // recomputed too.
+  // depend on the person: the days of a person whose first touch or first visit changed, or of
+  // a member merged away, are recomputed too.
   await sql`
     WITH ids AS (
       SELECT c.id AS member_id FROM an_changed c WHERE left(c.person_key, 2) = 'm:'
