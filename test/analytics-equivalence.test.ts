@@ -190,6 +190,11 @@ describe(`answers from rollups equal answers from raw rows (ANALYTICS_SEED=${see
       const rebuilt = await refreshRollups(w.db, w.merchantId);
       expect(rebuilt.rebuilt).toBe(true);
       await compareAll('after a time zone change', 1);
+
+      // A link moved to another campaign changes the campaign of every touch through it: rebuild.
+      await w.api('PATCH', `/api/links/${world.links[0]!.linkId}`, { campaign: 'autumn' });
+      expect((await refreshRollups(w.db, w.merchantId)).rebuilt).toBe(true);
+      await compareAll('after a link changed campaign', 1);
     } catch (error) {
       process.stderr.write(`\nanalytics equivalence failed: replay with ANALYTICS_SEED=${seed}\n`);
       throw error;
