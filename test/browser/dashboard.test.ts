@@ -113,6 +113,20 @@ describe('the owner dashboard', () => {
     await costs.getByRole('button', { name: 'Record cost' }).click();
     await costs.getByText('¥500.00').waitFor();
     expect(await costs.getByText('No costs recorded').count()).toBe(0);
+
+    // A wrong amount is corrected in place: the same entry, not a second one.
+    await costs.getByRole('button', { name: 'Edit the cost of ¥500.00' }).click();
+    const edit = costs.getByRole('form', { name: 'Correct a cost' });
+    await edit.getByLabel('Amount (CNY)').fill('six hundred');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.getByRole('alert').getByText('Write the amount as a number, e.g. 500 or 12.50.').waitFor();
+    await edit.getByLabel('Amount (CNY)').fill('650');
+    await edit.getByLabel('Note (optional)').fill('posts and a promoter');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await costs.getByText('¥650.00').waitFor();
+    await costs.getByText('posts and a promoter').waitFor();
+    expect(await costs.getByText('¥500.00').count()).toBe(0);
+    expect(await costs.locator('.plain-list li').count()).toBe(1);
   });
 
   it('creates an offer and publishes it, with its live counts and a preview', async () => {
@@ -183,7 +197,40 @@ describe('the owner dashboard', () => {
     await links.getByRole('button', { name: 'Create link' }).click();
     await links.getByRole('alert').getByText('This short name is taken. Choose another one.').waitFor();
     await links.getByLabel('Short name (optional)').fill('');
+
+    // Edited in place: campaign and last day (a day in the business's time zone); same short URL.
+    await item.getByRole('button', { name: 'Edit' }).click();
+    const edit = item.getByRole('form', { name: 'Edit spring-poster' });
+    await edit.getByLabel('Campaign (optional)').fill('spring-2026');
+    await edit.getByLabel('Last day it works (optional)').fill('2026-12-31');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await item.locator('.link-dest .badge', { hasText: 'spring-2026' }).waitFor();
+    await item.locator('.link-dest .badge', { hasText: 'Until 2026-12-31' }).waitFor();
+    expect(await item.getByLabel('Short URL').inputValue()).toBe(shortUrl);
+    const stored = (await api('GET', '/api/links')).data as { slug: string; expiresAt: string; campaign: string }[];
+    // The end of 31 December in Shanghai.
+    expect(stored.find((l) => l.slug === 'spring-poster')).toMatchObject({ campaign: 'spring-2026', expiresAt: '2026-12-31T16:00:00.000Z' });
     await shoot('channel');
+
+    // A link put on the wrong channel moves, and can be turned off from the same form.
+    await api('POST', '/api/channels', { name: 'Dianping', kind: 'marketplace' });
+    await page.reload();
+    await links.getByLabel('Where it leads').fill('https://example.com/menu');
+    await links.getByLabel('Short name (optional)').fill('menu-board');
+    await links.getByRole('button', { name: 'Create link' }).click();
+    const menu = links.getByRole('listitem', { name: 'menu-board' });
+    await menu.getByRole('button', { name: 'Edit' }).click();
+    const move = menu.getByRole('form', { name: 'Edit menu-board' });
+    expect(await move.getByLabel('Where it leads').inputValue()).toBe('https://example.com/menu');
+    await move.getByLabel('Channel').selectOption({ label: 'Dianping' });
+    await move.getByRole('checkbox', { name: /The link works/ }).uncheck();
+    await move.getByRole('button', { name: 'Save' }).click();
+    await links.getByRole('status').getByText('menu-board now counts for Dianping.').waitFor();
+    expect(await links.getByRole('listitem', { name: 'menu-board' }).count()).toBe(0);
+    await links.getByRole('link', { name: 'Open Dianping' }).click();
+    await heading('Dianping').waitFor();
+    const moved = page.getByRole('region', { name: 'Short links and QR codes' }).getByRole('listitem', { name: 'menu-board' });
+    await moved.locator('.badge', { hasText: 'Off' }).waitFor();
   });
 
   it('finds a member by phone and shows their timeline', async () => {
@@ -258,10 +305,41 @@ describe('the owner dashboard', () => {
     await shoot('order');
   });
 
+  it('filters orders by the business’s days, whatever the browser’s time zone', async () => {
+    // 00:30 on 15 January in Shanghai is still the 14th in New York.
+    await api('POST', '/api/orders', { storeId, items: [{ name: 'Tea', quantity: 1, unitPriceCents: 1200 }], totalCents: 1200, paymentMethod: 'wechat_pay', occurredAt: '2026-01-14T16:30:00.000Z' });
+    const away = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York', viewport: DESKTOP, storageState: await context.storageState() });
+    try {
+      const travelling = await away.newPage();
+      travelling.on('pageerror', (error) => problems.push(error.message));
+      await travelling.goto(`${server.url}/orders`);
+      await travelling.getByText('From and To are days in your business\'s time zone (Asia/Shanghai).').waitFor();
+      const rows = travelling.locator('tbody tr');
+      const show = async (day: string) => {
+        await travelling.getByLabel('From', { exact: true }).fill(day);
+        await travelling.getByLabel('To', { exact: true }).fill(day);
+        await travelling.getByRole('button', { name: 'Show' }).click();
+      };
+      await rows.filter({ hasText: '¥36.00' }).waitFor(); // the unfiltered list first
+      await show('2026-01-15');
+      await rows.filter({ hasText: '¥36.00' }).waitFor({ state: 'detached' });
+      expect(await rows.count()).toBe(1);
+      expect(await textOf(rows.first())).toContain('¥12.00');
+      await show('2026-01-14');
+      await travelling.getByText('No orders match').waitFor();
+    } finally {
+      await away.close();
+    }
+  });
+
   it('changes a setting, and it stays changed', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await at('/settings');
     await page.getByText('Development: codes are not sent').waitFor();
+    const messages = page.getByRole('region', { name: 'Text messages' });
+    await messages.locator('[data-provider=dev]').waitFor();
+    await messages.getByText(/^Nobody receives a text/).waitFor();
+    await messages.getByText('Whoever runs the server chooses this with MESSAGE_PROVIDER (dev or http); it cannot be changed on this page.').waitFor();
     const window = page.getByLabel('Attribution window (days)');
     expect(await window.inputValue()).toBe('30');
     await window.fill('14');
@@ -330,6 +408,50 @@ describe('the owner dashboard', () => {
     await page.getByLabel('Store', { exact: true }).selectOption(storeId);
     await page.getByText('All stores: this answer is not split by store.').first().waitFor();
     await shoot('overview');
+  });
+
+  it('gives an appointment offer its time slots, and keeps a booked one', async () => {
+    const booking = await api('POST', '/api/offers', { name: 'Cake tasting', kind: 'booking', freeItem: 'A tasting for two', storeIds: [storeId] });
+    await api('POST', `/api/offers/${booking.id}/state`, { state: 'live' });
+    await page.goto(`${server.url}/offers/${booking.id}`);
+    const slots = page.getByRole('region', { name: 'Time slots' });
+    await slots.getByText('No time slots yet').waitFor();
+    await slots.getByText('Times are in Asia/Shanghai.', { exact: false }).waitFor();
+    const add = slots.getByRole('form', { name: 'Add slot' });
+    expect(await add.getByLabel('Store').inputValue()).toBe(storeId);
+    await add.getByLabel('Day').fill('2026-12-24');
+    await add.getByLabel('Starts').fill('15:00');
+    await add.getByLabel('Ends').fill('14:00');
+    await add.getByRole('button', { name: 'Add slot' }).click();
+    await add.getByRole('alert').getByText('The slot must end after it starts.').waitFor();
+    await add.getByLabel('Ends').fill('16:30');
+    await add.getByLabel('Places').fill('4');
+    await add.getByRole('button', { name: 'Add slot' }).click();
+    await slots.getByRole('listitem').filter({ hasText: '0 of 4 booked' }).waitFor();
+    await add.getByLabel('Starts').fill('10:00');
+    await add.getByLabel('Ends').fill('11:00');
+    await add.getByLabel('Places').fill('2');
+    await add.getByRole('button', { name: 'Add slot' }).click();
+    await slots.getByRole('listitem').filter({ hasText: '0 of 2 booked' }).waitFor();
+    const stored = (await api('GET', `/api/offers/${booking.id}/slots`)).data as { id: string; startsAt: string; endsAt: string; capacity: number }[];
+    // Times typed are the store's: 15:00 in Shanghai.
+    const afternoon = stored.find((slot) => slot.capacity === 4)!;
+    expect(afternoon).toMatchObject({ startsAt: '2026-12-24T07:00:00.000Z', endsAt: '2026-12-24T08:30:00.000Z' });
+    expect(await textOf(slots.getByRole('listitem').first())).toContain('10:00');
+
+    // A customer books the afternoon: that slot stays; the morning one can go.
+    const base = `/api/public/m/${merchantId}`;
+    await api('POST', `${base}/offers/${booking.id}/otp`, { phone: '13900001111' });
+    const text = ((await api('GET', '/api/dev/messages')).data as { text: string }[])[0]!.text;
+    await api('POST', `${base}/offers/${booking.id}/claim`, { phone: '13900001111', code: /\d{6}/.exec(text)![0], slotId: afternoon.id });
+    await page.reload();
+    const booked = slots.getByRole('listitem').filter({ hasText: '1 of 4 booked' });
+    await booked.getByText('Booked: stays').waitFor();
+    expect(await booked.getByRole('button').count()).toBe(0);
+    await shoot('offer-slots');
+    await slots.getByRole('listitem').filter({ hasText: '0 of 2 booked' }).getByRole('button', { name: /^Remove the slot of/ }).click();
+    await slots.getByRole('listitem').filter({ hasText: '0 of 2 booked' }).waitFor({ state: 'detached' });
+    expect(await slots.getByRole('listitem').count()).toBe(1);
   });
 
   it('switches to Chinese and back, remembering the choice', async () => {

@@ -8,7 +8,7 @@ import type * as orders from '../../../src/orders/schemas.js';
 import type * as staff from '../../../src/staff/schemas.js';
 import type * as stores from '../../../src/stores/schemas.js';
 import type * as taps from '../../../src/taps/schemas.js';
-import { ApiError, request, type Merchant, type StaffMember, type Store } from '../api.js';
+import { request, type StaffMember, type Store } from '../api.js';
 
 /*
  * The dashboard's calls, typed by the server's own request and response schemas (type-only
@@ -24,8 +24,9 @@ export function queryString(query: object): string {
 }
 
 export type UpdateMerchantBody = Static<typeof merchants.UpdateMerchantBody>;
-export const getMerchant = () => request<Merchant>('GET', '/api/merchant');
-export const updateMerchant = (body: UpdateMerchantBody) => request<Merchant>('PATCH', '/api/merchant', body);
+export type MerchantSettings = Static<typeof merchants.MerchantSettings>;
+export const getMerchant = () => request<MerchantSettings>('GET', '/api/merchant');
+export const updateMerchant = (body: UpdateMerchantBody) => request<MerchantSettings>('PATCH', '/api/merchant', body);
 
 export type CreateStoreBody = Static<typeof stores.CreateStoreBody>;
 export type UpdateStoreBody = Static<typeof stores.UpdateStoreBody>;
@@ -54,6 +55,7 @@ export type LinkStats = Static<typeof taps.LinkStats>;
 export type CreateChannelBody = Static<typeof taps.CreateChannelBody>;
 export type UpdateChannelBody = Static<typeof taps.UpdateChannelBody>;
 export type CreateCostBody = Static<typeof taps.CreateCostBody>;
+export type UpdateCostBody = Static<typeof taps.UpdateCostBody>;
 export type CreateLinkBody = Static<typeof taps.CreateLinkBody>;
 export type UpdateLinkBody = Static<typeof taps.UpdateLinkBody>;
 export const listChannels = async (includeArchived = false) => (await request<Static<typeof taps.ChannelList>>('GET', `/api/channels${queryString({ includeArchived })}`)).data;
@@ -61,6 +63,7 @@ export const createChannel = (body: CreateChannelBody) => request<Channel>('POST
 export const updateChannel = (id: string, body: UpdateChannelBody) => request<Channel>('PATCH', `/api/channels/${id}`, body);
 export const listCosts = async (channelId: string) => (await request<Static<typeof taps.ChannelCostList>>('GET', `/api/channels/${channelId}/costs`)).data;
 export const addCost = (channelId: string, body: CreateCostBody) => request<ChannelCost>('POST', `/api/channels/${channelId}/costs`, body);
+export const updateCost = (channelId: string, costId: string, body: UpdateCostBody) => request<ChannelCost>('PATCH', `/api/channels/${channelId}/costs/${costId}`, body);
 export const removeCost = (channelId: string, costId: string) => request<void>('DELETE', `/api/channels/${channelId}/costs/${costId}`);
 export const listLinks = async (channelId?: string) => (await request<Static<typeof taps.LinkList>>('GET', `/api/links${queryString({ channelId })}`)).data;
 export const createLink = (body: CreateLinkBody) => request<ShortLink>('POST', '/api/links', body);
@@ -78,6 +81,11 @@ export const listOffers = async () => (await request<Static<typeof offers.OfferL
 export const getOffer = (id: string) => request<Offer>('GET', `/api/offers/${id}`);
 export const createOffer = (body: CreateOfferBody) => request<Offer>('POST', '/api/offers', body);
 export const updateOffer = (id: string, body: UpdateOfferBody) => request<Offer>('PATCH', `/api/offers/${id}`, body);
+export type Slot = Static<typeof offers.Slot>;
+export type CreateSlotBody = Static<typeof offers.CreateSlotBody>;
+export const listSlots = async (offerId: string) => (await request<Static<typeof offers.SlotList>>('GET', `/api/offers/${offerId}/slots`)).data;
+export const addSlot = (offerId: string, body: CreateSlotBody) => request<Slot>('POST', `/api/offers/${offerId}/slots`, body);
+export const removeSlot = (offerId: string, slotId: string) => request<void>('DELETE', `/api/offers/${offerId}/slots/${slotId}`);
 export const changeOfferState = (id: string, state: 'live' | 'paused' | 'ended') => request<Offer>('POST', `/api/offers/${id}/state`, { state });
 
 export type MemberSummary = Static<typeof members.MemberSummary>;
@@ -99,16 +107,6 @@ export const listOrders = (query: OrderQuery) => request<Static<typeof orders.Or
 export const getOrder = (id: string) => request<Order>('GET', `/api/orders/${id}`);
 export const refundOrder = (id: string, body: RefundBody) => request<Static<typeof orders.RefundResult>>('POST', `/api/orders/${id}/refunds`, body);
 export const voidOrder = (id: string, reason: string) => request<Order>('POST', `/api/orders/${id}/void`, { reason });
-
-/** Whether the development message provider is on: its message list exists only then. */
-export const devMessagesOn = () =>
-  request<unknown>('GET', '/api/dev/messages').then(
-    () => true,
-    (error: unknown) => {
-      if (error instanceof ApiError && error.status === 404) return false;
-      throw error;
-    },
-  );
 
 export type AnalyticsQuery = analytics.AnalyticsQuery;
 export interface AnalyticsAnswers {

@@ -6,7 +6,7 @@ import { Field, formValues } from '../ui/field.js';
 import { useAction } from '../ui/use-action.js';
 import { useTitle } from '../ui/use-title.js';
 import * as dash from './api.js';
-import { addDays, localToday, toCents, useFormat } from './format.js';
+import { addDays, localToday, toCents, useFormat, zonedDayStart, zonedParts } from './format.js';
 import { offerPagePath } from './offers.js';
 import { useSession } from './session.js';
 import { CopyButton, Empty, Loaded, PageHeader, Success, useLoad } from './ui.js';
@@ -121,13 +121,13 @@ export function ChannelPage({ id }: { id: string }) {
   const state = useLoad(async () => {
     const [channels, costs, links, offers] = await Promise.all([dash.listChannels(true), dash.listCosts(id), dash.listLinks(id), dash.listOffers()]);
     const channel = channels.find((c) => c.id === id);
-    return { channel, costs, links, offers };
+    return { channel, channels, costs, links, offers };
   }, [id]);
   useTitle(state.data?.channel?.name ?? t('channels.title'));
 
   return (
     <Loaded state={state}>
-      {({ channel, costs, links, offers }) =>
+      {({ channel, channels, costs, links, offers }) =>
         !channel ? (
           <Empty title={t('dash.notFound')}>
             <Link to="/channels">{t('channels.back')}</Link>
@@ -140,7 +140,7 @@ export function ChannelPage({ id }: { id: string }) {
             <PageHeader title={channel.name} intro={t(`channels.kinds.${channel.kind}`)} />
             <div className="grid">
               <div className="stack">
-                <LinksPanel channel={channel} links={links} offers={offers} onChange={state.reload} />
+                <LinksPanel channel={channel} channels={channels} links={links} offers={offers} onChange={state.reload} />
               </div>
               <div className="stack">
                 <CostsPanel channelId={channel.id} costs={costs} onChange={state.reload} />
@@ -191,19 +191,15 @@ function CostsPanel({ channelId, costs, onChange }: { channelId: string; costs: 
   const f = useFormat();
   const me = useSession();
   const { busy, error, setError, run } = useAction();
+  const [editing, setEditing] = useState<string | null>(null);
   const today = localToday(me.merchant.timezone);
-  const submit = (event: FormEvent<HTMLFormElement>) => {
+  const add = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const value = formValues(form);
-    const amountCents = toCents(value('amount'));
-    if (amountCents === null) {
-      setError(new Error(t('dash.badAmount')));
-      return;
-    }
-    const note = value('note').trim();
+    const body = costBody(form, () => setError(new Error(t('dash.badAmount'))));
+    if (!body) return;
     void run(async () => {
-      await dash.addCost(channelId, { amountCents, startsOn: value('startsOn'), endsOn: value('endsOn'), ...(note ? { note } : {}) });
+      await dash.addCost(channelId, body);
       form.reset();
       onChange();
     });
@@ -222,29 +218,40 @@ function CostsPanel({ channelId, costs, onChange }: { channelId: string; costs: 
         </Empty>
       ) : (
         <ul className="plain-list">
-          {costs.map((cost) => (
-            <li key={cost.id}>
-              <span>
-                <strong>{f.money(cost.amountCents, cost.currency)}</strong> · {cost.startsOn} – {cost.endsOn}
-                {cost.note && <span className="hint"> · {cost.note}</span>}
-              </span>
-              <button type="button" className="button quiet small" onClick={() => remove(cost.id)} disabled={busy}>
-                {t('dash.remove')}
-              </button>
-            </li>
-          ))}
+          {costs.map((cost) =>
+            editing === cost.id ? (
+              <li key={cost.id} className="editing">
+                <EditCost
+                  channelId={channelId}
+                  cost={cost}
+                  onDone={(changed) => {
+                    setEditing(null);
+                    if (changed) onChange();
+                  }}
+                />
+              </li>
+            ) : (
+              <li key={cost.id}>
+                <span>
+                  <strong>{f.money(cost.amountCents, cost.currency)}</strong> · {cost.startsOn} – {cost.endsOn}
+                  {cost.note && <span className="hint"> · {cost.note}</span>}
+                </span>
+                <span className="row-actions">
+                  <button type="button" className="button quiet small" onClick={() => setEditing(cost.id)} disabled={busy} aria-label={t('costs.editOne', { amount: f.money(cost.amountCents, cost.currency) })}>
+                    {t('dash.edit')}
+                  </button>
+                  <button type="button" className="button quiet small" onClick={() => remove(cost.id)} disabled={busy}>
+                    {t('dash.remove')}
+                  </button>
+                </span>
+              </li>
+            ),
+          )}
         </ul>
       )}
-      <form className="form" onSubmit={submit} aria-label={t('costs.add')}>
-        <div className="row">
-          <Field label={t('costs.amount', { currency: me.merchant.currency })} name="amount" required inputMode="decimal" placeholder="500" />
-          <Field label={t('costs.note')} name="note" maxLength={500} />
-        </div>
-        <div className="row">
-          <Field label={t('costs.startsOn')} name="startsOn" type="date" required defaultValue={addDays(today, -29)} />
-          <Field label={t('costs.endsOn')} name="endsOn" type="date" required defaultValue={today} />
-        </div>
-        <ErrorMessage error={error} fields={{ amountCents: t('costs.amount', { currency: me.merchant.currency }), startsOn: t('costs.startsOn'), endsOn: t('costs.endsOn') }} />
+      <form className="form" onSubmit={add} aria-label={t('costs.add')}>
+        <CostFields defaults={{ startsOn: addDays(today, -29), endsOn: today }} />
+        <ErrorMessage error={error} fields={costFieldNames(t, me.merchant.currency)} />
         <button className="button" type="submit" disabled={busy}>
           {t('costs.add')}
         </button>
@@ -253,11 +260,74 @@ function CostsPanel({ channelId, costs, onChange }: { channelId: string; costs: 
   );
 }
 
-function LinksPanel({ channel, links, offers, onChange }: { channel: dash.Channel; links: dash.ShortLink[]; offers: dash.Offer[]; onChange: () => void }) {
+function costFieldNames(t: ReturnType<typeof useTranslation>['t'], currency: string) {
+  return { amountCents: t('costs.amount', { currency }), startsOn: t('costs.startsOn'), endsOn: t('costs.endsOn'), note: t('costs.note') };
+}
+
+/** The cost fields of a form, or null (after `onBadAmount`) when the amount is not a number. */
+function costBody(form: HTMLFormElement, onBadAmount: () => void): dash.CreateCostBody | null {
+  const value = formValues(form);
+  const amountCents = toCents(value('amount'));
+  if (amountCents === null) {
+    onBadAmount();
+    return null;
+  }
+  return { amountCents, startsOn: value('startsOn'), endsOn: value('endsOn'), note: value('note').trim() };
+}
+
+function CostFields({ defaults }: { defaults: { amount?: string; note?: string; startsOn: string; endsOn: string } }) {
+  const { t } = useTranslation();
+  const me = useSession();
+  return (
+    <>
+      <div className="row">
+        <Field label={t('costs.amount', { currency: me.merchant.currency })} name="amount" required inputMode="decimal" placeholder="500" defaultValue={defaults.amount} />
+        <Field label={t('costs.note')} name="note" maxLength={500} defaultValue={defaults.note} />
+      </div>
+      <div className="row">
+        <Field label={t('costs.startsOn')} name="startsOn" type="date" required defaultValue={defaults.startsOn} />
+        <Field label={t('costs.endsOn')} name="endsOn" type="date" required defaultValue={defaults.endsOn} />
+      </div>
+    </>
+  );
+}
+
+/** A cost corrected in place (the same entry, so the return on spend never counts it twice). */
+function EditCost({ channelId, cost, onDone }: { channelId: string; cost: dash.ChannelCost; onDone: (changed: boolean) => void }) {
+  const { t } = useTranslation();
+  const me = useSession();
+  const { busy, error, setError, run } = useAction();
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const body = costBody(event.currentTarget, () => setError(new Error(t('dash.badAmount'))));
+    if (!body) return;
+    void run(async () => {
+      await dash.updateCost(channelId, cost.id, body);
+      onDone(true);
+    });
+  };
+  return (
+    <form className="form" onSubmit={submit} aria-label={t('costs.edit')}>
+      <CostFields defaults={{ amount: String(cost.amountCents / 100), note: cost.note, startsOn: cost.startsOn, endsOn: cost.endsOn }} />
+      <ErrorMessage error={error} fields={costFieldNames(t, me.merchant.currency)} />
+      <p className="links">
+        <button className="button primary small" type="submit" disabled={busy}>
+          {t('dash.save')}
+        </button>
+        <button className="button quiet small" type="button" onClick={() => onDone(false)}>
+          {t('dash.cancel')}
+        </button>
+      </p>
+    </form>
+  );
+}
+
+function LinksPanel({ channel, channels, links, offers, onChange }: { channel: dash.Channel; channels: dash.Channel[]; links: dash.ShortLink[]; offers: dash.Offer[]; onChange: () => void }) {
   const { t } = useTranslation();
   const me = useSession();
   const { busy, error, run } = useAction();
   const [created, setCreated] = useState<string | null>(null);
+  const [moved, setMoved] = useState<{ slug: string; channel: dash.Channel } | null>(null);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
@@ -265,6 +335,7 @@ function LinksPanel({ channel, links, offers, onChange }: { channel: dash.Channe
     const slug = value('slug').trim();
     const campaign = value('campaign').trim();
     setCreated(null);
+    setMoved(null);
     void run(async () => {
       const link = await dash.createLink({ channelId: channel.id, destination: value('destination').trim(), ...(slug ? { slug } : {}), ...(campaign ? { campaign } : {}) });
       setCreated(link.shortUrl);
@@ -282,10 +353,34 @@ function LinksPanel({ channel, links, offers, onChange }: { channel: dash.Channe
       ) : (
         <ul className="link-list">
           {links.map((link) => (
-            <LinkItem key={link.id} link={link} offers={offers} onChange={onChange} />
+            <LinkItem
+              key={link.id}
+              link={link}
+              channels={channels}
+              offers={offers}
+              onChange={onChange}
+              onMoved={(to) => {
+                setMoved({ slug: link.slug, channel: to });
+                onChange();
+              }}
+            />
           ))}
         </ul>
       )}
+      {moved && (
+        <Success>
+          {t('links.moved', { slug: moved.slug, channel: moved.channel.name })} <Link to={`/channels/${moved.channel.id}`}>{t('links.openChannel', { channel: moved.channel.name })}</Link>
+        </Success>
+      )}
+      <datalist id="link-destinations">
+        {offers
+          .filter((offer) => offer.state !== 'ended')
+          .map((offer) => (
+            <option key={offer.id} value={offerPagePath(me.merchant.id, offer.id)}>
+              {offer.name}
+            </option>
+          ))}
+      </datalist>
       {channel.archived ? (
         <p className="hint">{t('links.archivedChannel')}</p>
       ) : (
@@ -294,15 +389,6 @@ function LinksPanel({ channel, links, offers, onChange }: { channel: dash.Channe
           <div className="field">
             <label htmlFor="link-destination">{t('links.destination')}</label>
             <input id="link-destination" name="destination" required maxLength={2048} list="link-destinations" placeholder={t('links.destinationPlaceholder')} />
-            <datalist id="link-destinations">
-              {offers
-                .filter((offer) => offer.state !== 'ended')
-                .map((offer) => (
-                  <option key={offer.id} value={offerPagePath(me.merchant.id, offer.id)}>
-                    {offer.name}
-                  </option>
-                ))}
-            </datalist>
             <p className="hint">{t('links.destinationHint')}</p>
           </div>
           <div className="row">
@@ -320,11 +406,26 @@ function LinksPanel({ channel, links, offers, onChange }: { channel: dash.Channe
   );
 }
 
-function LinkItem({ link, offers, onChange }: { link: dash.ShortLink; offers: dash.Offer[]; onChange: () => void }) {
+function LinkItem({
+  link,
+  channels,
+  offers,
+  onChange,
+  onMoved,
+}: {
+  link: dash.ShortLink;
+  channels: dash.Channel[];
+  offers: dash.Offer[];
+  onChange: () => void;
+  onMoved: (to: dash.Channel) => void;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
+  const me = useSession();
   const stats = useLoad(() => dash.linkStats(link.id), [link.id, link.clicks, link.scans]);
   const { busy, error, run } = useAction();
+  const [editing, setEditing] = useState(false);
+  const lastDay = link.expiresAt ? lastDayOf(link.expiresAt, me.merchant.timezone) : null;
   const offer = offers.find((o) => link.destination.endsWith(`/${o.id}`));
   const toggle = () => void run(async () => {
     await dash.updateLink(link.id, { active: !link.active });
@@ -348,6 +449,7 @@ function LinkItem({ link, offers, onChange }: { link: dash.ShortLink; offers: da
         → {offer ? offer.name : link.destination}
         {link.campaign && <span className="badge muted">{link.campaign}</span>}
         {!link.active && <span className="badge warn">{t('links.inactive')}</span>}
+        {lastDay && <span className={`badge${Date.parse(link.expiresAt ?? '') <= Date.now() ? ' warn' : ' muted'}`}>{t('links.until', { day: lastDay })}</span>}
       </p>
       <dl className="stat-row">
         {numbers.map(([key, value]) => (
@@ -371,8 +473,94 @@ function LinkItem({ link, offers, onChange }: { link: dash.ShortLink; offers: da
         <button type="button" className="button small quiet" onClick={toggle} disabled={busy}>
           {link.active ? t('links.deactivate') : t('links.activate')}
         </button>
+        <button type="button" className="button small quiet" onClick={() => setEditing((was) => !was)} aria-expanded={editing}>
+          {t('dash.edit')}
+        </button>
       </div>
+      {editing && (
+        <EditLink
+          link={link}
+          channels={channels}
+          lastDay={lastDay}
+          onDone={(saved) => {
+            setEditing(false);
+            if (!saved) return;
+            const to = saved.channelId !== link.channelId ? channels.find((c) => c.id === saved.channelId) : undefined;
+            if (to) onMoved(to);
+            else onChange();
+          }}
+        />
+      )}
       <ErrorMessage error={error ?? stats.error} />
     </li>
+  );
+}
+
+/** The last day a link works, in the merchant's days (`expiresAt` is the first moment it does not). */
+function lastDayOf(expiresAt: string, timeZone: string): string {
+  return zonedParts(new Date(Date.parse(expiresAt) - 1).toISOString(), timeZone).day;
+}
+
+/**
+ * A link changed in place: where it leads, its channel, campaign, last day and whether it works.
+ * The short URL stays the same, so what was printed or posted keeps working.
+ */
+function EditLink({ link, channels, lastDay, onDone }: { link: dash.ShortLink; channels: dash.Channel[]; lastDay: string | null; onDone: (saved: dash.ShortLink | null) => void }) {
+  const { t } = useTranslation();
+  const me = useSession();
+  const { busy, error, run } = useAction();
+  const id = `edit-${link.id}`;
+  // A link may stay on an archived channel, but only move to a live one.
+  const choices = channels.filter((c) => !c.archived || c.id === link.channelId);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const value = formValues(event.currentTarget);
+    const until = value('lastDay');
+    void run(async () => {
+      onDone(
+        await dash.updateLink(link.id, {
+          destination: value('destination').trim(),
+          channelId: value('channelId'),
+          campaign: value('campaign').trim() || null,
+          expiresAt: until ? zonedDayStart(addDays(until, 1), me.merchant.timezone) : null,
+          active: value('active') === 'on',
+        }),
+      );
+    });
+  };
+  return (
+    <form className="form link-edit" onSubmit={submit} aria-label={t('links.editOne', { slug: link.slug })}>
+      <div className="field">
+        <label htmlFor={`${id}-destination`}>{t('links.destination')}</label>
+        <input id={`${id}-destination`} name="destination" required maxLength={2048} list="link-destinations" defaultValue={link.destination} />
+      </div>
+      <div className="row">
+        <div className="field">
+          <label htmlFor={`${id}-channel`}>{t('links.channel')}</label>
+          <select id={`${id}-channel`} name="channelId" defaultValue={link.channelId}>
+            {choices.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field label={t('links.campaign')} name="campaign" maxLength={200} defaultValue={link.campaign ?? ''} />
+      </div>
+      <Field label={t('links.lastDay')} hint={t('links.lastDayHint', { zone: me.merchant.timezone })} name="lastDay" type="date" defaultValue={lastDay ?? ''} />
+      <label className="check-field">
+        <input type="checkbox" name="active" defaultChecked={link.active} /> {t('links.works')}
+      </label>
+      <p className="hint">{t('links.editHint')}</p>
+      <ErrorMessage error={error} fields={{ destination: t('links.destination'), channelId: t('links.channel'), campaign: t('links.campaign'), expiresAt: t('links.lastDay') }} overrides={{ invalid_reference: t('links.channelGone') }} />
+      <p className="links">
+        <button className="button primary small" type="submit" disabled={busy}>
+          {t('dash.save')}
+        </button>
+        <button className="button quiet small" type="button" onClick={() => onDone(null)}>
+          {t('dash.cancel')}
+        </button>
+      </p>
+    </form>
   );
 }

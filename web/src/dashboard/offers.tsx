@@ -7,7 +7,7 @@ import { Field, formValues } from '../ui/field.js';
 import { useAction } from '../ui/use-action.js';
 import { useTitle } from '../ui/use-title.js';
 import * as dash from './api.js';
-import { toCents, useFormat } from './format.js';
+import { localToday, toCents, useFormat, zonedInstant } from './format.js';
 import { useSession } from './session.js';
 import { Empty, Loaded, PageHeader, Success, useLoad } from './ui.js';
 
@@ -123,6 +123,7 @@ export function OfferPage({ id }: { id: string }) {
                 <div className="stack">
                   <Counts offer={offer} />
                   <StatePanel offer={offer} onChanged={(saved) => setData((d) => d && { ...d, offer: saved })} />
+                  {offer.kind === 'booking' && <SlotsPanel offer={offer} stores={stores} />}
                   <Preview offer={offer} stores={stores} />
                 </div>
               )}
@@ -182,6 +183,117 @@ function StatePanel({ offer, onChanged }: { offer: dash.Offer; onChanged: (offer
         </p>
       )}
       <ErrorMessage error={error} />
+    </section>
+  );
+}
+
+/** The time slots of an appointment offer, per store: each a time with a number of places. */
+function SlotsPanel({ offer, stores }: { offer: dash.Offer; stores: api.Store[] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const me = useSession();
+  const slots = useLoad(() => dash.listSlots(offer.id), [offer.id]);
+  const { busy, error, setError, run } = useAction();
+  const zone = me.merchant.timezone;
+  const places = offer.storeIds.length === 0 ? stores : stores.filter((s) => offer.storeIds.includes(s.id));
+  const storeName = (id: string) => stores.find((s) => s.id === id)?.name ?? id;
+  const ended = offer.state === 'ended';
+
+  const add = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const value = formValues(form);
+    const day = value('day');
+    if (value('endsAt') <= value('startsAt')) {
+      setError(new Error(t('slots.endBeforeStart')));
+      return;
+    }
+    void run(async () => {
+      await dash.addSlot(offer.id, {
+        storeId: value('storeId'),
+        startsAt: zonedInstant(day, value('startsAt'), zone),
+        endsAt: zonedInstant(day, value('endsAt'), zone),
+        capacity: Number(value('capacity')),
+      });
+      slots.reload();
+    });
+  };
+  const remove = (slotId: string) =>
+    void run(async () => {
+      await dash.removeSlot(offer.id, slotId);
+      slots.reload();
+    });
+
+  return (
+    <section className="card panel" aria-labelledby="slots-title">
+      <h2 id="slots-title">{t('slots.title')}</h2>
+      <p className="hint">{t('slots.intro', { zone })}</p>
+      <Loaded state={slots}>
+        {(list) =>
+          list.length === 0 ? (
+            <Empty title={t('slots.emptyTitle')}>
+              <p>{t('slots.empty')}</p>
+            </Empty>
+          ) : (
+            <ul className="plain-list">
+              {[...list]
+                .sort((a, b) => storeName(a.storeId).localeCompare(storeName(b.storeId)) || a.startsAt.localeCompare(b.startsAt))
+                .map((slot) => (
+                  <li key={slot.id}>
+                    <span>
+                      <strong>
+                        {f.dateTime(slot.startsAt)} – {f.time(slot.endsAt)}
+                      </strong>
+                      <span className="hint">
+                        {' '}
+                        · {storeName(slot.storeId)} · {t('slots.bookedOf', { booked: slot.booked, capacity: slot.capacity })}
+                      </span>
+                    </span>
+                    {slot.booked === 0 ? (
+                      <button type="button" className="button quiet small" disabled={busy} onClick={() => remove(slot.id)} aria-label={t('slots.removeOne', { when: f.dateTime(slot.startsAt) })}>
+                        {t('dash.remove')}
+                      </button>
+                    ) : (
+                      <span className="hint">{t('slots.keep')}</span>
+                    )}
+                  </li>
+                ))}
+            </ul>
+          )
+        }
+      </Loaded>
+      {ended ? null : places.length === 0 ? (
+        <p className="hint">{t('offers.noStores')}</p>
+      ) : (
+        <form className="form" onSubmit={add} aria-label={t('slots.add')}>
+          <div className="row">
+            <div className="field">
+              <label htmlFor="slot-store">{t('slots.store')}</label>
+              <select id="slot-store" name="storeId">
+                {places.map((store) => (
+                  <option key={store.id} value={store.id}>
+                    {store.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Field label={t('slots.day')} name="day" type="date" required defaultValue={localToday(zone)} />
+          </div>
+          <div className="row">
+            <Field label={t('slots.startsAt')} name="startsAt" type="time" required defaultValue="10:00" />
+            <Field label={t('slots.endsAt')} name="endsAt" type="time" required defaultValue="11:00" />
+            <Field label={t('slots.capacity')} name="capacity" type="number" min={1} max={100000} required defaultValue={1} />
+          </div>
+          <ErrorMessage
+            error={error}
+            fields={{ storeId: t('slots.store'), startsAt: t('slots.startsAt'), endsAt: t('slots.endsAt'), capacity: t('slots.capacity') }}
+            overrides={{ conflict: t('slots.booked409'), invalid_reference: t('slots.storeGone') }}
+          />
+          <button className="button" type="submit" disabled={busy}>
+            {t('slots.add')}
+          </button>
+        </form>
+      )}
     </section>
   );
 }

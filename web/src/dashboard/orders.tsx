@@ -6,7 +6,8 @@ import { Field, formValues } from '../ui/field.js';
 import { useAction } from '../ui/use-action.js';
 import { useTitle } from '../ui/use-title.js';
 import * as dash from './api.js';
-import { addDays, toCents, useFormat } from './format.js';
+import { addDays, toCents, useFormat, zonedDayStart } from './format.js';
+import { useSession } from './session.js';
 import { Empty, Loaded, PageHeader, Success, useLoad } from './ui.js';
 
 export const PAYMENT_METHODS = ['wechat_pay', 'alipay', 'cash', 'bank_card', 'unionpay', 'stored_value', 'other'] as const;
@@ -20,13 +21,14 @@ interface Filter {
   to: string;
 }
 
-/** A local day's start in the browser's reading as an instant: the filter is by the day a person picks. */
-const dayStart = (day: string) => (day ? new Date(`${day}T00:00:00`).toISOString() : undefined);
 
 export function OrdersPage() {
   const { t } = useTranslation();
   useTitle(t('orders.title'));
   const f = useFormat();
+  const me = useSession();
+  // Days are the business's days, wherever the reader's browser is: the merchant's time zone.
+  const dayStart = (day: string) => zonedDayStart(day, me.merchant.timezone);
   const [filter, setFilter] = useState<Filter>({ storeId: '', status: '', paymentMethod: '', from: '', to: '' });
   const [more, setMore] = useState<{ rows: dash.OrderSummary[]; cursor: string | null } | null>(null);
   const stores = useLoad(() => dash.listStores(true), []);
@@ -97,6 +99,7 @@ export function OrdersPage() {
             {t('orders.apply')}
           </button>
         </form>
+        <p className="hint">{t('orders.daysIn', { zone: me.merchant.timezone })}</p>
         <Loaded state={state}>
           {(page) => {
             const rows = [...page.data, ...(more?.rows ?? [])];

@@ -1,6 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type * as api from '../api.js';
 import { ErrorMessage } from '../ui/error-message.js';
 import { Field, formValues, SelectField } from '../ui/field.js';
 import { useAction } from '../ui/use-action.js';
@@ -15,36 +14,23 @@ const CURRENCIES = ['CNY', 'HKD', 'TWD', 'MOP', 'SGD', 'JPY', 'KRW', 'USD', 'EUR
 export function SettingsPage() {
   const { t } = useTranslation();
   useTitle(t('settings.title'));
-  const state = useLoad(async () => {
-    const [merchant, devMessages] = await Promise.all([dash.getMerchant(), dash.devMessagesOn().catch(() => null)]);
-    return { merchant, devMessages };
-  }, []);
+  const state = useLoad(dash.getMerchant, []);
   return (
     <>
       <PageHeader title={t('settings.title')} intro={t('settings.intro')} />
       <Loaded state={state}>
-        {({ merchant, devMessages }) => (
+        {(merchant) => (
           <div className="grid">
-            <MerchantForm merchant={merchant} onSaved={(saved) => state.setData((d) => d && { ...d, merchant: saved })} />
+            <MerchantForm merchant={merchant} onSaved={(saved) => state.setData(saved)} />
             <section className="card panel" aria-labelledby="messages-title">
               <h2 id="messages-title">{t('settings.messagesTitle')}</h2>
-              {devMessages === null ? (
-                <p className="hint">{t('settings.messagesUnknown')}</p>
-              ) : devMessages ? (
-                <>
-                  <p>
-                    <span className="badge warn">{t('settings.providerDev')}</span>
-                  </p>
-                  <p className="hint">{t('settings.providerDevHelp')}</p>
-                </>
-              ) : (
-                <>
-                  <p>
-                    <span className="badge">{t('settings.providerHttp')}</span>
-                  </p>
-                  <p className="hint">{t('settings.providerHttpHelp')}</p>
-                </>
-              )}
+              <dl className="facts">
+                <dt>{t('settings.provider')}</dt>
+                <dd data-provider={merchant.messageProvider}>
+                  <span className={`badge${merchant.messageProvider === 'dev' ? ' warn' : ''}`}>{t(merchant.messageProvider === 'dev' ? 'settings.providerDev' : 'settings.providerHttp')}</span>
+                </dd>
+              </dl>
+              <p className="hint">{t(merchant.messageProvider === 'dev' ? 'settings.providerDevHelp' : 'settings.providerHttpHelp')}</p>
               <p className="hint">{t('settings.providerWhere')}</p>
             </section>
           </div>
@@ -54,7 +40,7 @@ export function SettingsPage() {
   );
 }
 
-function MerchantForm({ merchant, onSaved }: { merchant: api.Merchant; onSaved: (merchant: api.Merchant) => void }) {
+function MerchantForm({ merchant, onSaved }: { merchant: dash.MerchantSettings; onSaved: (merchant: dash.MerchantSettings) => void }) {
   const { t } = useTranslation();
   const me = useSession();
   const owner = me.role === 'owner';
