@@ -17,6 +17,7 @@ import { inTenant, type Db, type Tx } from '../platform/db.js';
 export async function refreshRollups(db: Db, merchantId: string, options: { chunkSize?: number } = {}): Promise<RefreshResult> {
   const chunkSize = options.chunkSize ?? 20_000;
   const result: RefreshResult = { chunks: 0, dirtyRows: 0, persons: 0, days: 0, rebuilt: false };
+  let followUps = 0;
   for (;;) {
     const chunk = await inTenant(db, merchantId, (tx) => refreshChunk(tx, merchantId, chunkSize));
     result.chunks += 1;
@@ -24,9 +25,10 @@ export async function refreshRollups(db: Db, merchantId: string, options: { chun
     result.persons += chunk.persons;
     result.days += chunk.days;
     result.rebuilt ||= chunk.rebuilt;
-    // Fewer than a chunk: caught up (writes arriving meanwhile wait for the next refresh,
-    // so a busy merchant cannot keep one refresh going forever).
-    if (!chunk.rebuilt && chunk.taken < chunkSize) return result;
+    // Fewer than a chunk, and no days marked by changed persons: caught up. Writes arriving
+    // meanwhile wait for the next refresh (as do marks past a few follow-up chunks), so a busy
+    // merchant cannot keep one refresh going forever.
+    if (!chunk.rebuilt && chunk.taken < chunkSize && (chunk.marked === 0 || followUps++ >= 3)) return result;
   }
 }
 
@@ -59,22 +61,22 @@ const ROLLUPS = [
 
 const RAW_TABLES = ['members', 'member_identities', 'clicks', 'links', 'coupons', 'redemptions', 'store_visits', 'orders'] as const;
 
-async function refreshChunk(tx: Tx, m: string, chunkSize: number): Promise<{ taken: number; persons: number; days: number; rebuilt: boolean }> {
+async function refreshChunk(tx: Tx, m: string, chunkSize: number): Promise<{ taken: number; persons: number; days: number; marked: number; rebuilt: boolean }> {
   await sql`select pg_advisory_xact_lock(hashtext('reservoir.analytics'), hashtext(${m}))`.execute(tx);
   const merchant = await tx.selectFrom('merchants').select('timezone').where('merchant_id', '=', m).executeTakeFirst();
-  if (!merchant) return { taken: 0, persons: 0, days: 0, rebuilt: false };
+  if (!merchant) return { taken: 0, persons: 0, days: 0, marked: 0, rebuilt: false };
   const tz = merchant.timezone;
   const state = await tx.selectFrom('analytics_state').select('timezone').where('merchant_id', '=', m).executeTakeFirst();
   if (!state || state.timezone !== tz) {
     await rebuild(tx, m, tz);
-    return { taken: 0, persons: 0, days: 0, rebuilt: true };
+    return { taken: 0, persons: 0, days: 0, marked: 0, rebuilt: true };
   }
 
   // The common case of a dashboard load: nothing changed since the last refresh.
   const { rows: pending } = await sql<{ one: number }>`SELECT 1 AS one FROM analytics_dirty WHERE merchant_id = ${m} LIMIT 1`.execute(tx);
   if (pending.length === 0) {
     await touchState(tx, m, tz);
-    return { taken: 0, persons: 0, days: 0, rebuilt: false };
+    return { taken: 0, persons: 0, days: 0, marked: 0, rebuilt: false };
   }
 
   // `id` is the key without its 'm:' / 'v:' prefix, stored so that joins to the raw tables
@@ -107,18 +109,18 @@ async function refreshChunk(tx: Tx, m: string, chunkSize: number): Promise<{ tak
   await sql`ANALYZE an_taken`.execute(tx);
   if (taken === 0) {
     await touchState(tx, m, tz);
-    return { taken, persons: 0, days: 0, rebuilt: false };
+    return { taken, persons: 0, days: 0, marked: 0, rebuilt: false };
   }
   const { rows: rebuildRows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM an_taken WHERE scope = 'rebuild'`.execute(tx);
   if ((rebuildRows[0]?.n ?? 0) > 0) {
     await rebuild(tx, m, tz);
-    return { taken, persons: 0, days: 0, rebuilt: true };
+    return { taken, persons: 0, days: 0, marked: 0, rebuilt: true };
   }
 
-  const persons = await recomputePersons(tx, m, tz);
+  const { persons, marked } = await recomputePersons(tx, m, tz);
   const days = await recomputeDays(tx, m, tz);
   await touchState(tx, m, tz);
-  return { taken, persons, days, rebuilt: false };
+  return { taken, persons, days, marked, rebuilt: false };
 }
 
 async function touchState(tx: Tx, m: string, tz: string): Promise<void> {
@@ -155,7 +157,7 @@ async function rebuild(tx: Tx, m: string, tz: string): Promise<void> {
 }
 
 /** Recomputes the facts of the dirty persons and moves the person rollups by the difference. */
-async function recomputePersons(tx: Tx, m: string, tz: string): Promise<number> {
+async function recomputePersons(tx: Tx, m: string, tz: string): Promise<{ persons: number; marked: number }> {
   // Who the dirty keys are now: a member key stands for itself (to drop the facts of a member
   // merged away) and for its survivor; a visitor key for itself and for the member owning it.
   await sql`
@@ -276,8 +278,9 @@ async function recomputePersons(tx: Tx, m: string, tz: string): Promise<number> 
 
   // Orders by first touch and distinct visits (who is the same person, whose visit returns)
   // depend on the person: the days of a person whose first touch or first visit changed, or of
-  // a member merged away, are recomputed too.
-  await sql`
+  // a member merged away, are marked dirty (as local days) for the next chunk — so that a
+  // rebuild, where every person is new, recomputes each day once at the end, not per chunk.
+  const marked = await sql`
     WITH ids AS (
       SELECT c.id AS member_id FROM an_changed c WHERE left(c.person_key, 2) = 'm:'
       UNION
@@ -290,16 +293,19 @@ async function recomputePersons(tx: Tx, m: string, tz: string): Promise<number> 
          SELECT member_id FROM members WHERE merchant_id = ${m} AND member_id = t.id AND merged_into IS NOT NULL) x
        WHERE left(t.person_key, 2) = 'm:'
     )
-    INSERT INTO an_days (kind, day)
-    SELECT 'order', (o.occurred_at AT TIME ZONE ${tz})::date
-      FROM ids CROSS JOIN LATERAL (SELECT occurred_at FROM orders WHERE merchant_id = ${m} AND member_id = ids.member_id) o
-    UNION
-    SELECT 'visit', (v.occurred_at AT TIME ZONE ${tz})::date
-      FROM ids CROSS JOIN LATERAL (SELECT occurred_at FROM store_visits WHERE merchant_id = ${m} AND member_id = ids.member_id) v
-    ON CONFLICT DO NOTHING`.execute(tx);
+    INSERT INTO analytics_dirty (merchant_id, scope, key)
+    SELECT ${m}, x.scope, x.day::text FROM (
+      SELECT 'order_local_day' AS scope, (o.occurred_at AT TIME ZONE ${tz})::date AS day
+        FROM ids CROSS JOIN LATERAL (SELECT occurred_at FROM orders WHERE merchant_id = ${m} AND member_id = ids.member_id) o
+      UNION
+      SELECT 'visit_local_day', (v.occurred_at AT TIME ZONE ${tz})::date
+        FROM ids CROSS JOIN LATERAL (SELECT occurred_at FROM store_visits WHERE merchant_id = ${m} AND member_id = ids.member_id) v
+    ) x`.execute(tx);
 
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM an_persons`.execute(tx);
-  return rows[0]?.n ?? 0;
+  const persons = rows[0]?.n ?? 0;
+  // A driver that does not report affected rows: assume some were marked (one more chunk).
+  return { persons, marked: marked.numAffectedRows === undefined ? persons : Number(marked.numAffectedRows) };
 }
 
 /** Person rollups: minus each person's previous facts, plus the new ones (only non-zero changes are written). */
@@ -359,6 +365,8 @@ async function recomputeDays(tx: Tx, m: string, tz: string): Promise<number> {
         SELECT ((((t.key::date + 1)::timestamp AT TIME ZONE 'UTC') - interval '1 microsecond') AT TIME ZONE ${tz})::date
       ) AS x(day)
      WHERE t.scope IN ('coupon_day', 'order_day', 'visit_day')
+    UNION
+    SELECT replace(t.scope, '_local_day', ''), t.key::date FROM an_taken t WHERE t.scope IN ('order_local_day', 'visit_local_day')
     ON CONFLICT DO NOTHING`.execute(tx);
   // The bounds are stored, not computed in the join: under row-level security only leakproof
   // conditions reach an index, and time zone arithmetic is not leakproof.

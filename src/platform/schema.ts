@@ -419,7 +419,7 @@ export interface AnalyticsStateTable {
 export interface AnalyticsDirtyTable {
   merchant_id: string;
   id: Generated<number>;
-  scope: 'person' | 'coupon_day' | 'order_day' | 'visit_day' | 'rebuild';
+  scope: 'person' | 'coupon_day' | 'order_day' | 'visit_day' | 'order_local_day' | 'visit_local_day' | 'rebuild';
   key: string;
 }
 
