@@ -43,6 +43,8 @@ export interface BuildOptions {
   /** Run migrations before serving (default true). */
   migrate?: boolean;
   logging?: Logging;
+  /** Where the built web pages are (default web/dist); browser tests serve a copy that a rebuild cannot change under them. */
+  webRoot?: string;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<{ app: App; database: DatabaseHandle }> {
@@ -100,7 +102,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // The baseline of the redirect benchmark: the same server, a 302 and nothing else.
     app.get('/bench/noop-redirect', { schema: { hide: true } }, async (_request, reply) => reply.redirect('https://example.com/', 302));
   }
-  await webRoutes(app);
+  await webRoutes(app, options.webRoot ?? join(projectRoot, 'web', 'dist'));
   return { app, database };
 }
 
@@ -145,8 +147,7 @@ const API_PREFIXES = ['/api/', '/v1/', '/docs', '/healthz', '/readyz', '/errors'
 const CUSTOMER_PAGE = /^\/m\/[^/?#]+(?:[/?#]|$)/;
 
 /** The web pages (built by Vite into web/dist); any other GET that wants HTML gets the app shell. */
-async function webRoutes(app: App): Promise<void> {
-  const root = join(projectRoot, 'web', 'dist');
+async function webRoutes(app: App, root: string): Promise<void> {
   const built = existsSync(join(root, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false, maxAge: '1h', immutable: false });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp, projectRoot } from '../../src/app.js';
@@ -17,18 +18,60 @@ export async function startServer(): Promise<RunningServer> {
   if (!existsSync(join(projectRoot, 'web', 'dist', 'index.html'))) {
     throw new Error('web/dist is not built: run `npm run build` (or `npm run test:browser`, which does).');
   }
+  const webRoot = await snapshotWeb();
   const database = await createTestDatabase();
   // The public URL must be the real one: short links redirect to pages on it.
   const port = await freePort();
-  const { app } = await buildApp(testConfig({ PUBLIC_URL: `http://127.0.0.1:${port}` }), { database: database.handle, migrate: false });
+  const { app } = await buildApp(testConfig({ PUBLIC_URL: `http://127.0.0.1:${port}` }), { database: database.handle, migrate: false, webRoot });
   const url = await app.listen({ port, host: '127.0.0.1' });
   return {
     url,
     close: async () => {
       await app.close();
       await database.drop();
+      await rm(webRoot, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A private copy of web/dist for one server. The server makes routes for the files it finds at
+ * start, and `npm run build` (by anyone sharing the tree) replaces them with new names: a page
+ * opened after such a build asked for scripts the server did not know, and stayed blank (the
+ * clerk's sign-in form that "did not appear within 30 s"). A copy cannot change under a test.
+ * A copy taken while a build is writing is incomplete; it is taken again until every asset the
+ * pages name is in it.
+ */
+async function snapshotWeb(): Promise<string> {
+  const source = join(projectRoot, 'web', 'dist');
+  for (let attempt = 0; ; attempt++) {
+    const copy = await mkdtemp(join(tmpdir(), 'reservoir-web-'));
+    await cp(source, copy, { recursive: true }).catch(() => undefined);
+    if (await complete(copy)) return copy;
+    await rm(copy, { recursive: true, force: true });
+    if (attempt >= 60) throw new Error('web/dist stayed incomplete for a minute: is a build stuck?');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+async function complete(root: string): Promise<boolean> {
+  for (const page of ['index.html', 'customer.html']) {
+    const html = await readFile(join(root, page), 'utf8').catch(() => null);
+    if (html === null) return false;
+    for (const [, asset] of html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)) {
+      if (!existsSync(join(root, asset!))) return false;
+    }
+  }
+  // The chunks loaded on demand (dashboard, charts, counter) are named only inside the scripts.
+  const assets = await readdir(join(root, 'assets')).catch(() => null);
+  if (assets === null) return false;
+  for (const script of assets.filter((name) => name.endsWith('.js'))) {
+    const text = await readFile(join(root, 'assets', script), 'utf8');
+    for (const [, chunk] of text.matchAll(/(?:\.\/|assets\/)([\w.-]+\.(?:js|css))/g)) {
+      if (!existsSync(join(root, 'assets', chunk!))) return false;
+    }
+  }
+  return true;
 }
 
 async function freePort(): Promise<number> {
