@@ -26,7 +26,7 @@ export interface DemoOptions {
   scale?: Partial<Scale>;
   days?: number;
   onStart?: (totalDays: number, merchantId: string) => void;
-  onDay?: (day: number, date: string, counts: SinkCounts) => void;
+  onDay?: (day: number, date: string, counts: SinkCounts) => void | Promise<void>;
 }
 
 export interface DemoResult {

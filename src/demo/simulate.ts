@@ -99,7 +99,8 @@ export interface SimulationOptions {
   /** Person scripts run this many at a time (PGlite has one connection: 1). */
   concurrency: number;
   eventBatchSize: number;
-  onDay?: (day: number, date: string) => void;
+  /** After each day; the next day waits for a returned promise. */
+  onDay?: (day: number, date: string) => void | Promise<void>;
 }
 
 export class Simulation {
@@ -188,7 +189,7 @@ export class Simulation {
   async run(): Promise<void> {
     for (let day = 0; day < this.#o.calendar.days; day++) {
       await this.#runDay(day);
-      this.#o.onDay?.(day, this.#o.calendar.dateOf(day));
+      await this.#o.onDay?.(day, this.#o.calendar.dateOf(day));
     }
     // Events still on their way at the end arrive now.
     await this.#flushEvents(this.#lateEvents);

@@ -106,16 +106,20 @@ export interface LastTouch {
 export async function lastTouchWithin(merchantId: string, tx: Tx, memberId: string, at: Date): Promise<LastTouch | null> {
   const days = await attributionWindowDays(merchantId, tx);
   const since = new Date(at.getTime() - days * 24 * 60 * 60 * 1000);
+  // Driven from the member: its visitor ids by the member index, then each visitor's latest
+  // click in the window by the visitor index (lateral, so that no statistics can turn it into a
+  // walk over all of the merchant's visitor ids, as a join from identities once did).
   const { rows } = await sql<{ click_id: string; link_id: string; channel_id: string; occurred_at: Date; is_scan: boolean }>`
-    WITH member AS (
-      SELECT COALESCE(merged_into, member_id) AS member_id FROM members WHERE merchant_id = ${merchantId} AND member_id = ${memberId}
-    )
     SELECT c.click_id, c.link_id, c.channel_id, c.occurred_at, c.is_scan
-      FROM member_identities i
-      JOIN member ON member.member_id = i.member_id
-      JOIN clicks c ON c.merchant_id = i.merchant_id AND c.visitor_id = i.value
-     WHERE i.merchant_id = ${merchantId} AND i.kind = 'anonymous'
-       AND c.occurred_at <= ${at} AND c.occurred_at > ${since}
+      FROM members m
+      CROSS JOIN LATERAL (
+        SELECT value FROM member_identities
+         WHERE merchant_id = ${merchantId} AND member_id = COALESCE(m.merged_into, m.member_id) AND kind = 'anonymous' OFFSET 0) i
+      CROSS JOIN LATERAL (
+        SELECT click_id, link_id, channel_id, occurred_at, is_scan FROM clicks
+         WHERE merchant_id = ${merchantId} AND visitor_id = i.value AND occurred_at <= ${at} AND occurred_at > ${since}
+         ORDER BY occurred_at DESC, click_id DESC LIMIT 1) c
+     WHERE m.merchant_id = ${merchantId} AND m.member_id = ${memberId}
      ORDER BY c.occurred_at DESC, c.click_id DESC
      LIMIT 1`.execute(tx);
   const row = rows[0];
