@@ -205,6 +205,31 @@ describe('ingestion', () => {
     expect(row!.occurred_at.toISOString()).toBe('2025-12-24T10:00:00.000Z');
   });
 
+  it('stores text exactly: tabs, newlines, backslashes, quotes, Chinese and emoji in names, ids and JSON', async () => {
+    const awkward = 'tab\there\nnew line\r\\back\\slash "quoted" \\N 蛋糕 🎂';
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      headers: basic(pk),
+      payload: {
+        batch: [
+          { type: 'track', userId: `user\t${awkward}`, event: awkward, messageId: 'awkward-1', properties: { note: awkward, nested: { list: [awkward, null, 1.5] } }, context: { page: { title: awkward } } },
+          { type: 'identify', anonymousId: 'vis\\awkward', messageId: 'awkward-2', traits: { name: awkward } },
+        ],
+      },
+    });
+    expect(res.json()).toMatchObject({ accepted: 2, rejected: [] });
+    const rows = (await storedEvents(owner.merchantId)).filter((e) => e.message_id.startsWith('awkward-'));
+    const track = rows.find((e) => e.message_id === 'awkward-1')!;
+    expect(track.name).toBe(awkward);
+    expect(track.user_id).toBe(`user\t${awkward}`);
+    expect(track.properties).toEqual({ note: awkward, nested: { list: [awkward, null, 1.5] } });
+    expect(track.context).toMatchObject({ page: { title: awkward } });
+    const identify = rows.find((e) => e.message_id === 'awkward-2')!;
+    expect(identify.anonymous_id).toBe('vis\\awkward');
+    expect(identify.traits).toEqual({ name: awkward });
+  });
+
   it("takes analytics.js's way: text/plain JSON, write key in the body, short paths", async () => {
     const res = await t.app.inject({
       method: 'POST',

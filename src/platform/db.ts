@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from './config.js';
+import { withCopyIn } from './copy.js';
 import { isSerializationFailure } from './errors.js';
 import { migrationProvider } from './migrations/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -41,7 +42,9 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
       process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), msg: 'idle database connection lost', code: error.code ?? null })}\n`);
     });
     const url = new URL(config.databaseUrl);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // Kysely takes any pool with connect/end: this one hands out clients that know the marked COPY (copy.ts).
+    const copyingPool = { connect: async () => withCopyIn(await pool.connect()), end: () => pool.end() };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: copyingPool }) });
     return { db, kind: 'postgres', location: `${url.hostname}:${url.port || 5432}${url.pathname}`, close: () => db.destroy() };
   }
 

@@ -10,6 +10,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { COPY_MARK } from './copy.js';
 import type { EmbeddedDatabase } from './pglite-thread.js';
 
 /**
@@ -84,6 +85,10 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: EmbeddedDatabase) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (query.sql.startsWith(COPY_MARK)) {
+      await this.pglite.copyIn(query.sql.slice(COPY_MARK.length), String(query.parameters[0] ?? ''));
+      return { rows: [] };
+    }
     // Statements without parameters go through the simple protocol, which (like node-postgres)
     // accepts several statements at once; migrations rely on it.
     const result =

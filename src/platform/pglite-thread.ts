@@ -14,7 +14,8 @@ import { Worker } from 'node:worker_threads';
 export type WorkerRequest =
   | { id: number; op: 'ready' | 'close' }
   | { id: number; op: 'exec'; sql: string }
-  | { id: number; op: 'query'; sql: string; params: unknown[] };
+  | { id: number; op: 'query'; sql: string; params: unknown[] }
+  | { id: number; op: 'copy'; sql: string; data: string };
 
 export type WorkerReply =
   | { id: number; ok: true; rows: unknown[]; affectedRows: number | undefined }
@@ -32,6 +33,8 @@ export interface EmbeddedDatabase {
   /** Simple protocol: several statements at once, no parameters; the last one's result. */
   exec<R>(sql: string): Promise<EmbeddedResult<R>>;
   query<R>(sql: string, params: unknown[]): Promise<EmbeddedResult<R>>;
+  /** `COPY … FROM STDIN` with `data` as its input. */
+  copyIn(sql: string, data: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,10 @@ export class PGliteThread implements EmbeddedDatabase {
 
   async query<R>(sql: string, params: unknown[]): Promise<EmbeddedResult<R>> {
     return (await this.#send({ id: 0, op: 'query', sql, params })) as EmbeddedResult<R>;
+  }
+
+  async copyIn(sql: string, data: string): Promise<void> {
+    await this.#send({ id: 0, op: 'copy', sql, data });
   }
 
   async close(): Promise<void> {

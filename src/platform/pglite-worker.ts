@@ -32,6 +32,12 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
         const result = await pglite.query(request.sql, request.params, { rowMode: 'object' });
         return { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
       }
+      case 'copy': {
+        // PGlite reads COPY input from a blob it calls /dev/blob.
+        const sql = request.sql.replace(/FROM\s+STDIN\s*$/i, "FROM '/dev/blob'");
+        const result = await pglite.query(sql, [], { blob: new Blob([request.data]) });
+        return { id: request.id, ok: true, rows: [], affectedRows: result.affectedRows };
+      }
       case 'close':
         if (!pglite.closed) await pglite.close();
         return { id: request.id, ok: true, rows: [], affectedRows: undefined };
