@@ -58,11 +58,9 @@ export async function ensureDataset(target: { kind: 'postgres' | 'pglite'; url: 
       // Measured on 2 cores (claims and sales per second): 1 → 121, 3 → 205, 6 → 193, 12 → ~100;
       // more people at once only wait on each other's locks (an offer's stock row, say).
       concurrency: database.kind === 'pglite' ? 1 : 3,
+      databaseKind: database.kind,
       onStart: (_days, id) => (merchantId = id),
       onDay: async (day, date, c) => {
-        // What autovacuum would do on a server that runs it (this machine's does not): fresh
-        // statistics as the tables grow. Run between days, while nothing else writes.
-        if (database.kind === 'postgres' && day % 60 === 59) await sql`ANALYZE`.execute(database.db);
         if (day % 7 === 6 || performance.now() - last > 60_000) {
           save({ size, merchantId, seconds: (performance.now() - started) / 1000, days: day + 1, complete: false, counts: { ...c }, refusals: {}, finishedAt: new Date().toISOString() });
           last = performance.now();

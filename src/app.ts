@@ -27,6 +27,7 @@ import { staffRoutes } from './staff/routes.js';
 import { storeRoutes } from './stores/routes.js';
 import { tapsRoutes } from './taps/routes.js';
 import { sql } from 'kysely';
+import { startStatisticsTimer } from './platform/statistics.js';
 
 /** The project folder (holds package.json and web/dist), found from this file in src/ or dist/src/. */
 export const projectRoot = (() => {
@@ -98,6 +99,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   for (const routes of [merchantRoutes, authRoutes, storeRoutes, staffRoutes, keyRoutes, tapsRoutes, eventRoutes, memberRoutes, orderRoutes, offerRoutes, analyticsRoutes]) {
     await app.register(async (scope) => routes(scope as App, context));
   }
+  // Planner statistics where no autovacuum keeps them (platform/statistics.ts).
+  await app.register(async (scope) => {
+    const statistics = startStatisticsTimer(database.db, database.kind, config.statisticsCheckSeconds, scope.log);
+    scope.addHook('onClose', async () => statistics.stop());
+  });
   if (config.benchRoutes) {
     // The baseline of the redirect benchmark: the same server, a 302 and nothing else.
     app.get('/bench/noop-redirect', { schema: { hide: true } }, async (_request, reply) => reply.redirect('https://example.com/', 302));

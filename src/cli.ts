@@ -141,7 +141,8 @@ program
         size: opts.size,
         ...(opts.merchant ? { merchantName: opts.merchant } : {}),
         publicUrl: cfg.publicUrl,
-        concurrency: database.kind === 'pglite' ? 1 : 8,
+        concurrency: database.kind === 'pglite' ? 1 : 3,
+        databaseKind: database.kind,
         onStart: (days) => bar.start(days, 0, { date: '', orders: 0, claims: 0, events: 0 }),
         onDay: (day, date, counts) => bar.update(day + 1, { date, orders: counts.orders, claims: counts.claims, events: counts.events }),
       });

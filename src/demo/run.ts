@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { changeOfferState } from '../offers/offers.js';
 import { addDays, localDate } from '../offers/validity.js';
 import { inDirectory, inTenant, type Db } from '../platform/db.js';
+import { keepStatistics } from '../platform/statistics.js';
 import { DEFAULT_MERCHANT_NAME, TIMEZONE } from './catalog.js';
 import { demoSummary, merchantOfLogin } from './queries.js';
 import { Random, seedOf } from './random.js';
@@ -22,6 +23,8 @@ export interface DemoOptions {
   now?: Date;
   /** Person scripts at a time; PGlite serialises anyway. */
   concurrency?: number;
+  /** When given, planner statistics are kept up between days (platform/statistics.ts), as `serve` keeps them. */
+  databaseKind?: 'pglite' | 'postgres';
   /** Override parts of the size (tests use a smaller year). */
   scale?: Partial<Scale>;
   days?: number;
@@ -75,7 +78,10 @@ export async function runDemo(db: Db, options: DemoOptions): Promise<DemoResult>
     now: now.getTime(),
     concurrency: options.concurrency ?? 4,
     eventBatchSize: 500,
-    onDay: (day, date) => options.onDay?.(day, date, traffic.counts),
+    onDay: async (day, date) => {
+      if (options.databaseKind) await keepStatistics(db, options.databaseKind);
+      await options.onDay?.(day, date, traffic.counts);
+    },
   });
   options.onStart?.(days, world.merchantId);
   await simulation.run();

@@ -153,13 +153,21 @@ export class DomainTraffic implements Sink {
   }
 
   async refund(request: { orderId: string; amountCents: number | null; reason: string }) {
-    await refundOrder(this.#db, this.#world.till, request.orderId, { reason: request.reason, ...(request.amountCents ? { amountCents: request.amountCents } : {}) });
-    this.counts.refunds++;
+    try {
+      await refundOrder(this.#db, this.#world.till, request.orderId, { reason: request.reason, ...(request.amountCents ? { amountCents: request.amountCents } : {}) });
+      this.counts.refunds++;
+    } catch (error) {
+      this.#refused(error);
+    }
   }
 
   async voidOrder(request: { orderId: string; reason: string }) {
-    await voidOrder(this.#db, this.#world.till, request.orderId, { reason: request.reason });
-    this.counts.voids++;
+    try {
+      await voidOrder(this.#db, this.#world.till, request.orderId, { reason: request.reason });
+      this.counts.voids++;
+    } catch (error) {
+      this.#refused(error);
+    }
   }
 
   #refused(error: unknown): void {

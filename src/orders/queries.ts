@@ -141,13 +141,18 @@ export async function listOrders(merchantId: string, tx: Tx, filter: OrderFilter
  * Empty when the member does not exist.
  */
 export async function samePersonIds(merchantId: string, tx: Tx, memberId: string): Promise<string[]> {
+  // The survivor is computed once (an InitPlan) and feeds both index probes as a parameter: a
+  // join on COALESCE(…) was planned as a walk over all the merchant's members (15 ms at 40,000).
   const { rows } = await sql<{ member_id: string }>`
-    WITH survivor AS (
+    WITH survivor AS MATERIALIZED (
       SELECT COALESCE(merged_into, member_id) AS member_id FROM members WHERE merchant_id = ${merchantId} AND member_id = ${memberId}
     )
-    SELECT m.member_id FROM members m, survivor s
-     WHERE m.merchant_id = ${merchantId} AND (m.member_id = s.member_id OR m.merged_into = s.member_id)
-     ORDER BY m.member_id`.execute(tx);
+    SELECT member_id FROM members
+     WHERE merchant_id = ${merchantId} AND member_id = (SELECT member_id FROM survivor)
+    UNION
+    SELECT member_id FROM members
+     WHERE merchant_id = ${merchantId} AND merged_into = (SELECT member_id FROM survivor)
+    ORDER BY member_id`.execute(tx);
   return rows.map((r) => r.member_id);
 }
 
@@ -167,8 +172,8 @@ export async function memberBrief(merchantId: string, tx: Tx, memberId: string):
            (SELECT i.value FROM member_identities i
              WHERE i.merchant_id = m.merchant_id AND i.member_id = m.member_id AND i.kind = 'phone'
              ORDER BY i.first_seen_at, i.value LIMIT 1) AS phone
-      FROM members m JOIN survivor s ON s.member_id = m.member_id
-     WHERE m.merchant_id = ${merchantId}`.execute(tx);
+      FROM members m
+     WHERE m.merchant_id = ${merchantId} AND m.member_id = (SELECT member_id FROM survivor)`.execute(tx);
   return rows[0];
 }
 

@@ -195,6 +195,13 @@ export const variables = {
     default: '60',
     parse: integer(0, 86_400),
   },
+  statisticsCheckSeconds: {
+    env: 'STATISTICS_CHECK_SECONDS',
+    description:
+      'How often `serve` looks for tables that grew by a fifth since their last `ANALYZE` and analyses them (seconds; 0: never). Only on PGlite and on a PostgreSQL server whose autovacuum is off.',
+    default: '60',
+    parse: integer(0, 86_400),
+  },
   // orders
   extraPaymentMethods: {
     env: 'EXTRA_PAYMENT_METHODS',
