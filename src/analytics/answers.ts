@@ -6,14 +6,14 @@ import {
   readChannelCosts,
   readChannelRoi,
   readFunnel,
-  readLabels,
+  readFrame,
   readPaymentMix,
   readRepeat,
   readRetention,
   readStores,
   readStoreVisits,
 } from './queries.js';
-import { refreshedAt, refreshRollups } from './refresh.js';
+import { refreshRollups } from './refresh.js';
 import type {
   AnalyticsQuery,
   ChannelRoiAnswer,
@@ -34,9 +34,9 @@ import type {
 async function framed<T>(db: Db, m: string, question: Question, query: AnalyticsQuery, read: (tx: Tx, frame: Frame) => Promise<T>): Promise<T> {
   const asked = checkQuery(question, query);
   return inTenant(db, m, async (tx) => {
-    const merchant = await tx.selectFrom('merchants').select('timezone').where('merchant_id', '=', m).executeTakeFirst();
-    if (!merchant) throw new AppError('not_found');
-    const frame: Frame = { asked, timezone: merchant.timezone, labels: await readLabels(tx, m), refreshedAt: (await refreshedAt(tx, m)) ?? new Date(0) };
+    const facts = await readFrame(tx, m);
+    if (!facts) throw new AppError('not_found');
+    const frame: Frame = { asked, timezone: facts.timezone, labels: facts.labels, refreshedAt: facts.refreshedAt ?? new Date(0) };
     return read(tx, frame);
   });
 }

@@ -20,7 +20,7 @@ import {
   type StoreAgg,
 } from './build.js';
 import { checkQuery, localToday, unitStart, type Asked } from './period.js';
-import { readLabels } from './queries.js';
+import { readFrame } from './queries.js';
 import type {
   AnalyticsQuery,
   ChannelRoiAnswer,
@@ -140,10 +140,10 @@ function orderCte(m: string, tz: string) {
 async function framed<T>(db: Db, m: string, question: Question, query: AnalyticsQuery, read: (tx: Tx, frame: Frame, tz: string) => Promise<T>): Promise<T> {
   const asked = checkQuery(question, query);
   return inTenant(db, m, async (tx) => {
-    const merchant = await tx.selectFrom('merchants').select('timezone').where('merchant_id', '=', m).executeTakeFirst();
-    if (!merchant) throw new AppError('not_found');
-    const frame: Frame = { asked, timezone: merchant.timezone, labels: await readLabels(tx, m), refreshedAt: new Date() };
-    return read(tx, frame, merchant.timezone);
+    const facts = await readFrame(tx, m);
+    if (!facts) throw new AppError('not_found');
+    const frame: Frame = { asked, timezone: facts.timezone, labels: facts.labels, refreshedAt: new Date() };
+    return read(tx, frame, facts.timezone);
   });
 }
 

@@ -23,15 +23,25 @@ function groupColumn(groupBy: string, columns: Record<string, Col>): Col {
   return columns[groupBy] ?? (sql`''` as Col);
 }
 
-export async function readLabels(tx: Tx, m: string): Promise<Labels> {
-  const [channels, links, offers, stores] = await Promise.all([
-    tx.selectFrom('channels').select(['channel_id as id', 'name']).where('merchant_id', '=', m).execute(),
-    tx.selectFrom('links').select(['link_id as id', 'slug as name']).where('merchant_id', '=', m).execute(),
-    tx.selectFrom('offers').select(['offer_id as id', 'name']).where('merchant_id', '=', m).execute(),
-    tx.selectFrom('stores').select(['store_id as id', 'name']).where('merchant_id', '=', m).execute(),
-  ]);
-  const map = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
-  return { channels: map(channels), links: map(links), offers: map(offers), stores: map(stores) };
+/**
+ * What every answer is framed with, in one round trip: the merchant's time zone, the names of its
+ * channels, links, offers and stores, and when the rollups were last brought up to date. Null
+ * when the merchant does not exist.
+ */
+export async function readFrame(tx: Tx, m: string): Promise<{ timezone: string; labels: Labels; refreshedAt: Date | null } | null> {
+  type Pair = [string, string];
+  const { rows } = await sql<{ timezone: string; refreshed_at: Date | null; channels: Pair[]; links: Pair[]; offers: Pair[]; stores: Pair[] }>`
+    SELECT m.timezone,
+           (SELECT refreshed_at FROM analytics_state WHERE merchant_id = ${m}) AS refreshed_at,
+           (SELECT coalesce(json_agg(json_build_array(channel_id, name)), '[]') FROM channels WHERE merchant_id = ${m}) AS channels,
+           (SELECT coalesce(json_agg(json_build_array(link_id, slug)), '[]') FROM links WHERE merchant_id = ${m}) AS links,
+           (SELECT coalesce(json_agg(json_build_array(offer_id, name)), '[]') FROM offers WHERE merchant_id = ${m}) AS offers,
+           (SELECT coalesce(json_agg(json_build_array(store_id, name)), '[]') FROM stores WHERE merchant_id = ${m}) AS stores
+      FROM merchants m WHERE m.merchant_id = ${m}`.execute(tx);
+  const row = rows[0];
+  if (!row) return null;
+  const refreshedAt = row.refreshed_at === null ? null : new Date(row.refreshed_at);
+  return { timezone: row.timezone, refreshedAt, labels: { channels: new Map(row.channels), links: new Map(row.links), offers: new Map(row.offers), stores: new Map(row.stores) } };
 }
 
 /**
