@@ -90,7 +90,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 }
 
 /** A connection string with a server setting for its sessions (libpq's `options`). */
-function withOption(url: string, setting: string): string {
+export function withOption(url: string, setting: string): string {
   const u = new URL(url);
   const options = [u.searchParams.get('options'), `-c ${setting}`].filter(Boolean).join(' ');
   u.searchParams.set('options', options);

@@ -12,7 +12,7 @@ import type { SizeName } from '../src/demo/simulate.js';
 import type { SinkCounts } from '../src/demo/sink.js';
 import { addDays, localDate } from '../src/offers/validity.js';
 import { inTenant, migrate, openDatabase, type Db } from '../src/platform/db.js';
-import { ensureDataset, type LoadRecord } from './analytics-load.js';
+import { ensureDataset, withOption, type LoadRecord } from './analytics-load.js';
 import { machine, percentile, progress, type DbKind } from './lib.js';
 import { table, verdict, writeSection } from './report.js';
 
@@ -29,7 +29,9 @@ import { table, verdict, writeSection } from './report.js';
  */
 
 const RUNS = Number(process.env.BENCH_ANALYTICS_RUNS ?? 15);
-const NAIVE_RUNS = Number(process.env.BENCH_ANALYTICS_NAIVE_RUNS ?? 2);
+const NAIVE_RUNS = Number(process.env.BENCH_ANALYTICS_NAIVE_RUNS ?? 1);
+/** A naive answer that takes longer is stopped (PostgreSQL's statement_timeout) and counted as this long. */
+const NAIVE_TIMEOUT_S = Number(process.env.BENCH_ANALYTICS_NAIVE_TIMEOUT_S ?? 180);
 /** About 100,000 writes: ~11.5 per arriving person (clicks, events, claims, sales) with bounces. */
 const BURST_PERSONS = { postgres: Number(process.env.BENCH_ANALYTICS_BURST_PERSONS ?? 8_700), pglite: Number(process.env.BENCH_ANALYTICS_BURST_PERSONS ?? 870) };
 
@@ -85,26 +87,48 @@ interface Row {
   p50: number;
   p95: number;
   naive: number;
+  naiveTimedOut: boolean;
   speedup: number;
 }
 
-async function measureQuestions(db: Db, merchantId: string, today: string, ids: { channelId: string; storeId: string }): Promise<Row[]> {
+async function measureQuestions(db: Db, naiveDb: Db, merchantId: string, today: string, ids: { channelId: string; storeId: string }): Promise<Row[]> {
   const rows: Row[] = [];
   for (const question of Object.keys(answerers) as Question[]) {
     for (const period of periods(today)) {
       const queries = queriesOf(question, period, ids);
       const fast: number[] = [];
+      const mainView: number[] = [];
       // Warm-up, then every view of the question RUNS times, interleaved as a dashboard would.
       for (const q of queries) await answerers[question](db, merchantId, q);
-      for (let i = 0; i < RUNS; i++) for (const q of queries) fast.push(await timed(() => answerers[question](db, merchantId, q)));
+      for (let i = 0; i < RUNS; i++) {
+        for (const [v, q] of queries.entries()) {
+          const t = await timed(() => answerers[question](db, merchantId, q));
+          fast.push(t);
+          if (v === 0) mainView.push(t);
+        }
+      }
+      // Naive: the question's main view (the first), against the rollups' answer to that view.
+      // On the large dataset one naive run takes seconds to minutes; past the timeout it counts
+      // as the timeout, and the speed-up as "at least".
       const slow: number[] = [];
+      let timedOut = false;
       for (let i = 0; i < NAIVE_RUNS; i++) {
-        for (const q of queries) slow.push(await timed(() => (naiveAnswerers[question] as (db: Db, m: string, q: AnalyticsQuery) => Promise<unknown>)(db, merchantId, q)));
+        const started = performance.now();
+        try {
+          await (naiveAnswerers[question] as (db: Db, m: string, q: AnalyticsQuery) => Promise<unknown>)(naiveDb, merchantId, queries[0]!);
+          slow.push(performance.now() - started);
+        } catch (error) {
+          if ((error as { code?: string }).code !== '57014') throw error;
+          timedOut = true;
+          slow.push(NAIVE_TIMEOUT_S * 1000);
+        }
       }
       fast.sort((a, b) => a - b);
+      mainView.sort((a, b) => a - b);
       slow.sort((a, b) => a - b);
-      const row = { question, period: period.name, p50: percentile(fast, 50), p95: percentile(fast, 95), naive: percentile(slow, 50), speedup: percentile(slow, 50) / percentile(fast, 50) };
-      progress(`analytics: ${question} ${period.name}: p50 ${row.p50.toFixed(1)} ms, p95 ${row.p95.toFixed(1)} ms, naive ${row.naive.toFixed(0)} ms (${row.speedup.toFixed(0)}×)`);
+      const naive = percentile(slow, 50);
+      const row = { question, period: period.name, p50: percentile(fast, 50), p95: percentile(fast, 95), naive, naiveTimedOut: timedOut, speedup: naive / percentile(mainView, 50) };
+      progress(`analytics: ${question} ${period.name}: p50 ${row.p50.toFixed(1)} ms, p95 ${row.p95.toFixed(1)} ms, naive ${timedOut ? '≥ ' : ''}${row.naive.toFixed(0)} ms (${row.speedup.toFixed(0)}×)`);
       rows.push(row);
     }
   }
@@ -213,11 +237,18 @@ async function measure(kind: DbKind, size: SizeName): Promise<Measured> {
     // traffic added by earlier runs of this benchmark lands on later days).
     const today = localDate(new Date(), TIMEZONE);
     const anchor = record && !record.complete && before.firstDay !== null ? addDays(before.firstDay, record.days) : today;
-    const rows = await measureQuestions(db, merchantId, anchor, await idsOf(db, merchantId));
+    // Naive answers on their own connections, each statement stopped after NAIVE_TIMEOUT_S.
+    const naive = url ? await openDatabase({ databaseUrl: withOption(url, `statement_timeout=${NAIVE_TIMEOUT_S * 1000}`), dataDir: 'memory://', databasePoolSize: 2 }) : null;
+    let rows: Row[];
+    try {
+      rows = await measureQuestions(db, naive?.db ?? db, merchantId, anchor, await idsOf(db, merchantId));
+    } finally {
+      await naive?.close();
+    }
 
     progress(`analytics: ${kind} ${size}: a batch of new traffic (${BURST_PERSONS[kind]} people arriving)`);
     const started = performance.now();
-    const counts = await addTraffic(db, merchantId, { persons: BURST_PERSONS[kind], seed: Date.now() % 1_000_000, concurrency: kind === 'pglite' ? 1 : 8 });
+    const counts = await addTraffic(db, merchantId, { persons: BURST_PERSONS[kind], seed: Date.now() % 1_000_000, concurrency: kind === 'pglite' ? 1 : 3 });
     const loadSeconds = (performance.now() - started) / 1000;
     const writes = writesOf(counts);
     let dirtyRows = 0;
@@ -267,11 +298,11 @@ function section(m: Measured): string {
     ...(m.rlsLifted ? ['**Diagnostic run: FORCE ROW LEVEL SECURITY was lifted on this database**, so the benchmark (the tables\' owner) reads without the tenant policy; production connects under it.', ''] : []),
     `refreshRollups before the questions (after \`ANALYZE\`): ${(m.initialRefreshMs / 1000).toFixed(1)} s. The first run on a dataset builds every rollup; later runs only bring them up to date.`,
     '',
-    `Periods end on ${addDays(m.anchor, -1)} (yesterday, or the last day of a stopped load); the full year is the 365 days up to ${m.anchor}. Each question in its dashboard views (e.g. funnel by channel and by link of one channel), ${RUNS} runs each after a warm-up; naive = the same answer computed from raw rows, ${NAIVE_RUNS} runs each, median. Target: p95 ≤ 500 ms${bySpeed ? ' and ≥ 50× faster than naive' : ' (the ≥ 50× speed-up target is for the large dataset: on this one the raw rows are few)'}.`,
+    `Periods end on ${addDays(m.anchor, -1)} (yesterday, or the last day of a stopped load); the full year is the 365 days up to ${m.anchor}. Each question in its dashboard views (e.g. funnel by channel and by link of one channel), ${RUNS} runs each after a warm-up; naive = the same answer computed from raw rows for the question's main view (the first), ${NAIVE_RUNS} run${NAIVE_RUNS === 1 ? '' : 's'} (median), stopped after ${NAIVE_TIMEOUT_S} s (then the speed-up is at least the one shown); speed-up = naive ÷ the rollups' p50 for that view. Target: p95 ≤ 500 ms${bySpeed ? ' and ≥ 50× faster than naive' : ' (the ≥ 50× speed-up target is for the large dataset: on this one the raw rows are few)'}.`,
     '',
     table(
       ['question', 'period', 'p50 ms', 'p95 ms', 'naive p50 ms', 'speed-up', 'verdict'],
-      m.rows.map((r) => [r.question, r.period, ms(r.p50), ms(r.p95), ms(r.naive), `${r.speedup.toFixed(0)}×`, verdict(meets(r))]),
+      m.rows.map((r) => [r.question, r.period, ms(r.p50), ms(r.p95), `${r.naiveTimedOut ? '≥ ' : ''}${ms(r.naive)}`, `${r.naiveTimedOut ? '≥ ' : ''}${r.speedup.toFixed(0)}×`, verdict(meets(r))]),
     ),
     '',
     `Overall: ${verdict(ok)}.`,
