@@ -1,4 +1,5 @@
 import { inDirectory, type Db } from '../platform/db.js';
+import { startPeriodic } from '../platform/periodic.js';
 import { refreshRollups } from './refresh.js';
 
 export interface RefreshTimer {
@@ -11,31 +12,16 @@ export interface RefreshTimer {
  * Several processes may run it: the refresh of a merchant takes an advisory lock.
  */
 export function startRefreshTimer(db: Db, seconds: number, log: { warn(fields: object, message: string): void }): RefreshTimer {
-  if (seconds <= 0) return { stop: async () => {} };
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  const pass = async () => {
-    // The logins directory is the one cross-tenant list of merchants.
-    const merchants = await inDirectory(db, (tx) => tx.selectFrom('logins').select('merchant_id').distinct().execute());
-    for (const { merchant_id } of merchants) {
-      if (stopped) return;
-      await refreshRollups(db, merchant_id);
-    }
-  };
-  const timer = setInterval(() => {
-    if (running || stopped) return;
-    running = pass()
-      .catch((error: unknown) => log.warn({ err: error }, 'analytics refresh failed; the next pass retries'))
-      .finally(() => {
-        running = null;
-      });
-  }, seconds * 1000);
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return startPeriodic(
+    seconds,
+    async (stopped) => {
+      // The logins directory is the one cross-tenant list of merchants.
+      const merchants = await inDirectory(db, (tx) => tx.selectFrom('logins').select('merchant_id').distinct().execute());
+      for (const { merchant_id } of merchants) {
+        if (stopped()) return;
+        await refreshRollups(db, merchant_id);
+      }
     },
-  };
+    (error) => log.warn({ err: error }, 'analytics refresh failed; the next pass retries'),
+  );
 }

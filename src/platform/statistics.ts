@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './db.js';
+import { startPeriodic, type Periodic } from './periodic.js';
 
 /**
  * Planner statistics where nothing else keeps them: PGlite has no autovacuum, and a PostgreSQL
@@ -38,29 +39,7 @@ export async function keepStatistics(db: Db, kind: 'pglite' | 'postgres'): Promi
   return { analysed: rows.map((r) => r.name), skipped: false };
 }
 
-export interface StatisticsTimer {
-  stop(): Promise<void>;
-}
-
 /** Runs keepStatistics every `seconds` (0: never), one pass at a time; failures are logged. */
-export function startStatisticsTimer(db: Db, kind: 'pglite' | 'postgres', seconds: number, log: { warn(fields: object, message: string): void }): StatisticsTimer {
-  if (seconds <= 0) return { stop: async () => {} };
-  let stopped = false;
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running || stopped) return;
-    running = keepStatistics(db, kind)
-      .catch((error: unknown) => log.warn({ err: error }, 'refreshing planner statistics failed; the next pass retries'))
-      .finally(() => {
-        running = null;
-      });
-  }, seconds * 1000);
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startStatisticsTimer(db: Db, kind: 'pglite' | 'postgres', seconds: number, log: { warn(fields: object, message: string): void }): Periodic {
+  return startPeriodic(seconds, () => keepStatistics(db, kind), (error) => log.warn({ err: error }, 'refreshing planner statistics failed; the next pass retries'));
 }
