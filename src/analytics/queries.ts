@@ -19,6 +19,16 @@ function where(pairs: [Col, string | null | undefined][]): RawBuilder<boolean> {
   return parts.length === 0 ? TRUE : (sql.join(parts, sql` AND `) as RawBuilder<boolean>);
 }
 
+/**
+ * Whether a view asks about channels, links or campaigns. Views that do not, read the narrow
+ * day rollups (the wide ones summed over channel × link × campaign: a year is a few thousand
+ * rows instead of about one per claim or order).
+ */
+function asksChannels(q: Asked): boolean {
+  const given = (v: string | null | undefined) => v !== undefined && v !== null;
+  return ['channel', 'link', 'campaign'].includes(q.groupBy) || given(q.only.channelId) || given(q.only.linkId) || given(q.only.campaign);
+}
+
 function groupColumn(groupBy: string, columns: Record<string, Col>): Col {
   return columns[groupBy] ?? (sql`''` as Col);
 }
@@ -83,9 +93,10 @@ export async function readStoreVisits(tx: Tx, m: string, q: Asked): Promise<LagA
     store: col('store_id'),
     day: sql`day::text` as Col,
   });
+  const table = asksChannels(q) ? sql.table('analytics_coupons_day') : sql.table('analytics_claims_day');
   const { rows } = await sql<LagAgg>`
     SELECT ${key} AS key, lag, sum(n)::bigint AS n
-      FROM analytics_coupons_day
+      FROM ${table}
      WHERE merchant_id = ${m} AND day BETWEEN ${q.from}::date AND ${q.to}::date
        AND ${where([
          [col('channel_id'), q.only.channelId],
@@ -100,10 +111,11 @@ export async function readStoreVisits(tx: Tx, m: string, q: Asked): Promise<LagA
 
 export async function readPaymentMix(tx: Tx, m: string, q: Asked): Promise<PaymentAgg[]> {
   const key = groupColumn(q.groupBy, { store: col('store_id') });
+  const table = asksChannels(q) ? sql.table('analytics_orders_day') : sql.table('analytics_payments_day');
   const { rows } = await sql<PaymentAgg>`
     SELECT ${key} AS key, payment_method AS "paymentMethod", sum(orders)::bigint AS orders,
            sum(gross_cents)::bigint AS "grossCents", sum(refunded_cents)::bigint AS "refundedCents"
-      FROM analytics_orders_day
+      FROM ${table}
      WHERE merchant_id = ${m} AND day BETWEEN ${q.from}::date AND ${q.to}::date
        AND ${where([[col('store_id'), q.only.storeId], [col('channel_id'), q.only.channelId], [col('link_id'), q.only.linkId], [col('campaign'), q.only.campaign]])}
      GROUP BY 1, 2`.execute(tx);
@@ -154,7 +166,7 @@ export async function readChannelRoi(tx: Tx, m: string, q: Asked): Promise<RoiAg
         SELECT ${ft}, 0, orders, net_cents, 0, 0 FROM analytics_orders_ft_day
          WHERE merchant_id = ${m} AND day BETWEEN ${q.from}::date AND ${q.to}::date AND ${ftFilter}
         UNION ALL
-        SELECT ${lt}, 0, 0, 0, orders, gross_cents - refunded_cents FROM analytics_orders_day
+        SELECT ${lt}, 0, 0, 0, orders, gross_cents - refunded_cents FROM ${asksChannels(q) ? sql.table('analytics_orders_day') : sql.table('analytics_payments_day')}
          WHERE merchant_id = ${m} AND day BETWEEN ${q.from}::date AND ${q.to}::date AND ${ltFilter}
       ) x
      GROUP BY key`.execute(tx);
@@ -173,9 +185,9 @@ export async function readStores(tx: Tx, m: string, q: Asked): Promise<StoreAgg[
         UNION ALL
         SELECT store_id, 0, n, 0, 0, 0, 0, 0 FROM analytics_first_visit WHERE merchant_id = ${m} AND day ${period} AND ${only}
         UNION ALL
-        SELECT store_id, 0, 0, 0, orders, gross_cents - refunded_cents, 0, 0 FROM analytics_orders_day WHERE merchant_id = ${m} AND day ${period} AND ${only}
+        SELECT store_id, 0, 0, 0, orders, gross_cents - refunded_cents, 0, 0 FROM analytics_payments_day WHERE merchant_id = ${m} AND day ${period} AND ${only}
         UNION ALL
-        SELECT store_id, 0, 0, 0, 0, 0, n, CASE WHEN lag >= 0 THEN n ELSE 0 END FROM analytics_coupons_day
+        SELECT store_id, 0, 0, 0, 0, 0, n, CASE WHEN lag >= 0 THEN n ELSE 0 END FROM analytics_claims_day
          WHERE merchant_id = ${m} AND day ${period} AND store_id <> '' AND ${only}
       ) x
      GROUP BY key`.execute(tx);

@@ -54,7 +54,9 @@ const ROLLUPS = [
   'analytics_first_visit',
   'analytics_retention',
   'analytics_coupons_day',
+  'analytics_claims_day',
   'analytics_orders_day',
+  'analytics_payments_day',
   'analytics_orders_ft_day',
   'analytics_visits_day',
 ] as const;
@@ -387,6 +389,14 @@ async function recomputeDays(tx: Tx, m: string, tz: string): Promise<number> {
       LEFT JOIN links l ON l.merchant_id = ${m} AND l.link_id = c.link_id
      WHERE d.kind = 'coupon'
      GROUP BY 2, 3, 4, 5, 6, 7, 8`.execute(tx);
+  // The narrow rollups are the wide ones summed over channel × link × campaign (migration 0010).
+  await sql`DELETE FROM analytics_claims_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'coupon' AND r.day = d.day`.execute(tx);
+  await sql`
+    INSERT INTO analytics_claims_day (merchant_id, day, offer_id, store_id, lag, n)
+    SELECT ${m}, r.day, r.offer_id, r.store_id, r.lag, sum(r.n)
+      FROM an_days d JOIN analytics_coupons_day r ON r.merchant_id = ${m} AND r.day = d.day
+     WHERE d.kind = 'coupon'
+     GROUP BY 2, 3, 4, 5`.execute(tx);
 
   await sql`DELETE FROM analytics_orders_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'order' AND r.day = d.day`.execute(tx);
   await sql`DELETE FROM analytics_orders_ft_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'order' AND r.day = d.day`.execute(tx);
@@ -399,6 +409,13 @@ async function recomputeDays(tx: Tx, m: string, tz: string): Promise<number> {
       LEFT JOIN links l ON l.merchant_id = ${m} AND l.link_id = o.link_id
      WHERE d.kind = 'order' AND o.status <> 'void'
      GROUP BY 2, 3, 4, 5, 6, 7`.execute(tx);
+  await sql`DELETE FROM analytics_payments_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'order' AND r.day = d.day`.execute(tx);
+  await sql`
+    INSERT INTO analytics_payments_day (merchant_id, day, store_id, payment_method, orders, gross_cents, refunded_cents)
+    SELECT ${m}, r.day, r.store_id, r.payment_method, sum(r.orders), sum(r.gross_cents), sum(r.refunded_cents)
+      FROM an_days d JOIN analytics_orders_day r ON r.merchant_id = ${m} AND r.day = d.day
+     WHERE d.kind = 'order'
+     GROUP BY 2, 3, 4`.execute(tx);
   await sql`
     INSERT INTO analytics_orders_ft_day (merchant_id, day, ft_channel, ft_link, ft_campaign, orders, net_cents)
     SELECT ${m}, d.day, coalesce(f.ft_channel, ''), coalesce(f.ft_link, ''), coalesce(f.ft_campaign, ''),

@@ -6,6 +6,7 @@ import * as m0006 from './0006_offers.js';
 import * as m0007 from './0007_orders.js';
 import * as m0008 from './0008_analytics.js';
 import * as m0009 from './0009_tenant_statistics.js';
+import * as m0010 from './0010_narrow_rollups.js';
 
 /** The one migration set, in order. Append; never edit or reorder a migration that has landed. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0007_orders': m0007,
   '0008_analytics': m0008,
   '0009_tenant_statistics': m0009,
+  '0010_narrow_rollups': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
