@@ -198,7 +198,7 @@ export const variables = {
   statisticsCheckSeconds: {
     env: 'STATISTICS_CHECK_SECONDS',
     description:
-      'How often `serve` looks for tables that grew by a fifth since their last `ANALYZE` and analyses them (seconds; 0: never). Only on PGlite and on a PostgreSQL server whose autovacuum is off.',
+      'How often `serve` looks for tables that grew by a fifth since their last `ANALYZE` and analyses them, and for tables whose dead rows pile up and vacuums them (seconds; 0: never). Only on PGlite and on a PostgreSQL server whose autovacuum is off.',
     default: '60',
     parse: integer(0, 86_400),
   },
