@@ -38,6 +38,8 @@ function incoming(messageId: string, anonymousId: string, type = 'track'): Incom
 describe('group commit of /v1 requests', () => {
   it('concurrent batches with overlapping messageIds: each id stored once, each answer adds up to its own events', async () => {
     // 12 requests of 30 events; request r carries ids r*20 … r*20+29, so neighbours share 10.
+    // On PostgreSQL two transactions in flight at once can both find an id new; the second then
+    // fails on the unique key when the first commits, and is run again (seen in this test).
     const requests = Array.from({ length: 12 }, (_, r) =>
       Array.from({ length: 30 }, (_, i) => ({ type: 'track', event: 'Viewed', anonymousId: `vis_group_${r}`, messageId: `group-${r * 20 + i}` })),
     );
