@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { copyIn, copyRow } from '../src/platform/copy.js';
 import { openDatabase } from '../src/platform/db.js';
 import { keepStatistics } from '../src/platform/statistics.js';
 import { createTestDatabase, onPostgres } from './helpers.js';
@@ -22,6 +23,41 @@ describe.runIf(onPostgres)('PostgreSQL connection pool', () => {
     } finally {
       await handle.close();
       test.handle = await openDatabase({ databaseUrl: test.url!, dataDir: 'memory://', databasePoolSize: 1 });
+      await test.drop();
+    }
+  });
+});
+
+describe.runIf(onPostgres)('PostgreSQL over its Unix socket', () => {
+  it('connects with ?host=<socket folder>, names the socket as its location, and runs COPY through it', async () => {
+    const test = await createTestDatabase();
+    try {
+      // Reading the setting needs a superuser (CI connects as one); Debian's folder otherwise.
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      const dirs = await admin
+        .query<{ dirs: string }>(`select current_setting('unix_socket_directories') as dirs`)
+        .then((r) => r.rows[0]!.dirs, () => '/var/run/postgresql')
+        .finally(() => admin.end());
+      const folder = dirs.split(',')[0]!.trim();
+      const url = new URL(test.url!);
+      url.hostname = 'localhost';
+      url.searchParams.set('host', folder);
+      const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: 'memory://', databasePoolSize: 1 });
+      try {
+        expect(handle.location).toBe(`${folder}${url.pathname}`);
+        const over = await sql<{ socket: boolean }>`select inet_client_addr() is null as socket`.execute(handle.db);
+        expect(over.rows[0]!.socket).toBe(true);
+        const copied = await handle.db.transaction().execute(async (tx) => {
+          await sql`create temp table socket_probe (note text) on commit drop`.execute(tx);
+          await copyIn(tx, 'socket_probe (note)', copyRow(['über den Socket']) + copyRow([null]));
+          return (await sql<{ n: number }>`select count(*)::int as n from socket_probe`.execute(tx)).rows[0]!.n;
+        });
+        expect(copied).toBe(2);
+      } finally {
+        await handle.close();
+      }
+    } finally {
       await test.drop();
     }
   });

@@ -45,7 +45,10 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     // Kysely takes any pool with connect/end: this one hands out clients that know the marked COPY (copy.ts).
     const copyingPool = { connect: async () => withCopyIn(await pool.connect()), end: () => pool.end() };
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: copyingPool }) });
-    return { db, kind: 'postgres', location: `${url.hostname}:${url.port || 5432}${url.pathname}`, close: () => db.destroy() };
+    // A Unix socket is named by the `host` parameter (postgres://user@localhost/db?host=/var/run/postgresql).
+    const socket = url.searchParams.get('host');
+    const location = socket?.startsWith('/') ? `${socket}${url.pathname}` : `${url.hostname}:${url.port || 5432}${url.pathname}`;
+    return { db, kind: 'postgres', location, close: () => db.destroy() };
   }
 
   const memory = config.dataDir.startsWith('memory://');
