@@ -155,6 +155,7 @@ async function compareBothRollupWidths(label: string): Promise<void> {
   const whole = { from: '2026-02-01', to: '2026-12-31' };
   const views: [Question, AnalyticsQuery][] = [
     ['store-visits', { ...whole, groupBy: 'offer' }],
+    ['store-visits', { ...whole, groupBy: 'day', offerId: world.offers[0]!.id }],
     ['store-visits', { ...whole, groupBy: 'store', offerId: world.offers[0]!.id }],
     ['store-visits', { ...whole, groupBy: 'day', storeId: world.stores[0]! }],
     ['store-visits', { ...whole, groupBy: 'channel' }],

@@ -19,13 +19,14 @@ function where(pairs: [Col, string | null | undefined][]): RawBuilder<boolean> {
   return parts.length === 0 ? TRUE : (sql.join(parts, sql` AND `) as RawBuilder<boolean>);
 }
 
+const given = (value: string | null | undefined) => value !== undefined && value !== null;
+
 /**
  * Whether a view asks about channels, links or campaigns. Views that do not, read the narrow
- * day rollups (the wide ones summed over channel × link × campaign: a year is a few thousand
- * rows instead of about one per claim or order).
+ * day rollups: the wide ones summed over the dimensions the view leaves out (migration 0010), a
+ * fifth of the rows.
  */
 function asksChannels(q: Asked): boolean {
-  const given = (v: string | null | undefined) => v !== undefined && v !== null;
   return ['channel', 'link', 'campaign'].includes(q.groupBy) || given(q.only.channelId) || given(q.only.linkId) || given(q.only.campaign);
 }
 
@@ -93,7 +94,9 @@ export async function readStoreVisits(tx: Tx, m: string, q: Asked): Promise<LagA
     store: col('store_id'),
     day: sql`day::text` as Col,
   });
-  const table = asksChannels(q) ? sql.table('analytics_coupons_day') : sql.table('analytics_claims_day');
+  // The narrow claims rollup keeps no store either.
+  const narrow = !asksChannels(q) && q.groupBy !== 'store' && !given(q.only.storeId);
+  const table = narrow ? sql.table('analytics_claims_day') : sql.table('analytics_coupons_day');
   const { rows } = await sql<LagAgg>`
     SELECT ${key} AS key, lag, sum(n)::bigint AS n
       FROM ${table}
@@ -187,7 +190,7 @@ export async function readStores(tx: Tx, m: string, q: Asked): Promise<StoreAgg[
         UNION ALL
         SELECT store_id, 0, 0, 0, orders, gross_cents - refunded_cents, 0, 0 FROM analytics_payments_day WHERE merchant_id = ${m} AND day ${period} AND ${only}
         UNION ALL
-        SELECT store_id, 0, 0, 0, 0, 0, n, CASE WHEN lag >= 0 THEN n ELSE 0 END FROM analytics_claims_day
+        SELECT store_id, 0, 0, 0, 0, 0, n, CASE WHEN lag >= 0 THEN n ELSE 0 END FROM analytics_coupons_day
          WHERE merchant_id = ${m} AND day ${period} AND store_id <> '' AND ${only}
       ) x
      GROUP BY key`.execute(tx);

@@ -392,11 +392,11 @@ async function recomputeDays(tx: Tx, m: string, tz: string): Promise<number> {
   // The narrow rollups are the wide ones summed over channel × link × campaign (migration 0010).
   await sql`DELETE FROM analytics_claims_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'coupon' AND r.day = d.day`.execute(tx);
   await sql`
-    INSERT INTO analytics_claims_day (merchant_id, day, offer_id, store_id, lag, n)
-    SELECT ${m}, r.day, r.offer_id, r.store_id, r.lag, sum(r.n)
+    INSERT INTO analytics_claims_day (merchant_id, day, offer_id, lag, n)
+    SELECT ${m}, r.day, r.offer_id, r.lag, sum(r.n)
       FROM an_days d JOIN analytics_coupons_day r ON r.merchant_id = ${m} AND r.day = d.day
      WHERE d.kind = 'coupon'
-     GROUP BY 2, 3, 4, 5`.execute(tx);
+     GROUP BY 2, 3, 4`.execute(tx);
 
   await sql`DELETE FROM analytics_orders_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'order' AND r.day = d.day`.execute(tx);
   await sql`DELETE FROM analytics_orders_ft_day r USING an_days d WHERE r.merchant_id = ${m} AND d.kind = 'order' AND r.day = d.day`.execute(tx);
