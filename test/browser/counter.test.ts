@@ -128,7 +128,10 @@ describe('the counter on a 360 px phone', () => {
 
   it('catches a typo with the check symbol, before asking the server', async () => {
     const symbols = ids.code.replaceAll('-', '');
-    const typo = (symbols[3] === 'X' ? 'Y' : 'X') + symbols.slice(0, 3) + symbols.slice(4); // one symbol wrong (and moved)
+    // Two different neighbours swapped inside the payload: the check symbol catches every such
+    // swap (an earlier typo here, a symbol changed and moved, slipped through for about one code in 37).
+    const at = [...symbols].findIndex((symbol, k) => k < 10 && symbol !== symbols[k + 1]);
+    const typo = symbols.slice(0, at) + symbols[at + 1] + symbols[at] + symbols.slice(at + 2);
     const wrong = symbols.slice(0, 5) + (symbols[5] === 'A' ? 'B' : 'A') + symbols.slice(6);
     const before = lookups.length;
 
