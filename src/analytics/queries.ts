@@ -169,7 +169,7 @@ export async function readChannelRoi(tx: Tx, m: string, q: Asked): Promise<RoiAg
         SELECT ${ft}, 0, orders, net_cents, 0, 0 FROM analytics_orders_ft_day
          WHERE merchant_id = ${m} AND day BETWEEN ${q.from}::date AND ${q.to}::date AND ${ftFilter}
         UNION ALL
-        SELECT ${lt}, 0, 0, 0, orders, gross_cents - refunded_cents FROM ${asksChannels(q) ? sql.table('analytics_orders_day') : sql.table('analytics_payments_day')}
+        SELECT ${lt}, 0, 0, 0, orders, gross_cents - refunded_cents FROM analytics_orders_day
          WHERE merchant_id = ${m} AND day BETWEEN ${q.from}::date AND ${q.to}::date AND ${ltFilter}
       ) x
      GROUP BY key`.execute(tx);
