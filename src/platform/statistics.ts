@@ -42,14 +42,17 @@ export async function keepStatistics(db: Db, kind: 'pglite' | 'postgres'): Promi
   // ask it to publish them at the end of this statement, so that the next one reads them.
   await sql`SELECT pg_stat_force_next_flush()`.execute(db);
   const { rows } = await sql<{ name: string; dead: boolean }>`
-    SELECT c.relname AS name, coalesce(s.n_dead_tup > ${sql.lit(DEAD_THRESHOLD)} + ${sql.lit(DEAD_SCALE)} * s.n_live_tup, false) AS dead
-      FROM pg_class c
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-     WHERE n.nspname = current_schema() AND c.relkind = 'r'
-       AND (pg_relation_size(c.oid) / current_setting('block_size')::int > GREATEST(c.relpages, 0) * ${sql.lit(GROWTH)} + ${sql.lit(MIN_PAGES)}
-            OR s.n_dead_tup > ${sql.lit(DEAD_THRESHOLD)} + ${sql.lit(DEAD_SCALE)} * s.n_live_tup)
-     ORDER BY c.relname`.execute(db);
+    SELECT name, dead FROM (
+      SELECT c.relname AS name,
+             pg_relation_size(c.oid) / current_setting('block_size')::int > GREATEST(c.relpages, 0) * ${sql.lit(GROWTH)} + ${sql.lit(MIN_PAGES)} AS grown,
+             coalesce(s.n_dead_tup > ${sql.lit(DEAD_THRESHOLD)} + ${sql.lit(DEAD_SCALE)} * s.n_live_tup, false) AS dead
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+       WHERE n.nspname = current_schema() AND c.relkind = 'r'
+    ) t
+     WHERE grown OR dead
+     ORDER BY name`.execute(db);
   for (const { name, dead } of rows) {
     if (dead) await sql`VACUUM (ANALYZE) ${sql.table(name)}`.execute(db);
     else await sql`ANALYZE ${sql.table(name)}`.execute(db);
