@@ -137,6 +137,10 @@ export async function machine(pgUrl: string | null): Promise<string> {
     await client.connect();
     pgVersion = (await client.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?';
     await client.end();
+    // How the server is reached matters on a small machine: TCP on loopback costs more per round trip.
+    const url = new URL(pgUrl);
+    const socket = url.searchParams.get('host');
+    pgVersion += socket?.startsWith('/') ? ` over its Unix socket` : ` over TCP (${url.hostname})`;
   }
   return [
     `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}`,
