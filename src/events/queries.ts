@@ -22,7 +22,12 @@ export async function findStoredMessageIds(merchantId: string, tx: Tx, messageId
 /**
  * Stores events set-based: COPYed into a session-local staging table, then moved into `events`
  * by one INSERT … SELECT, under the tenant policy (COPY itself is refused on a table with
- * row-level security). Returns the messageIds that went in.
+ * row-level security). Returns the messageIds that went in. Call it once per transaction: the
+ * stage is emptied when the transaction ends (ON COMMIT DELETE ROWS, a truncation of the
+ * session's own file). Measured on PostgreSQL, 100-row transactions: emptying it with
+ * `DELETE … RETURNING` in the same statement cost the database 65 µs a row in all, against 29 µs
+ * this way and 24 µs for a raw COPY into `events` (the deleted rows also piled up in the
+ * session's table, which nothing vacuums).
  *
  * The caller has already left out the messageIds that were stored. One that a concurrent request
  * stores meanwhile makes this INSERT fail on the unique key once that request commits; the
@@ -49,17 +54,15 @@ export async function insertEvents(merchantId: string, tx: Tx, events: (Incoming
     ]);
   }
   await sql`
-    CREATE TEMP TABLE IF NOT EXISTS events_in (
+    CREATE TEMP TABLE IF NOT EXISTS events_stage (
       event_id text, message_id text, type text, name text, user_id text, anonymous_id text, member_id text,
-      properties jsonb, traits jsonb, context jsonb, occurred_at timestamptz)`.execute(tx);
-  await copyIn(tx, 'events_in (event_id, message_id, type, name, user_id, anonymous_id, member_id, properties, traits, context, occurred_at)', text);
+      properties jsonb, traits jsonb, context jsonb, occurred_at timestamptz) ON COMMIT DELETE ROWS`.execute(tx);
+  await copyIn(tx, 'events_stage (event_id, message_id, type, name, user_id, anonymous_id, member_id, properties, traits, context, occurred_at)', text);
   try {
-    // Emptying the stage in the same statement leaves it ready for the session's next batch.
     const { rows: inserted } = await sql<{ message_id: string }>`
-      WITH staged AS (DELETE FROM events_in RETURNING *)
       INSERT INTO events (merchant_id, event_id, message_id, type, name, user_id, anonymous_id, member_id, properties, traits, context, occurred_at)
       SELECT ${merchantId}, event_id, message_id, type, name, user_id, anonymous_id, member_id, properties, traits, context, occurred_at
-        FROM staged
+        FROM events_stage
       RETURNING message_id`.execute(tx);
     return new Set(inserted.map((r) => r.message_id));
   } catch (error) {
