@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityLockId } from '../src/members/queries.js';
 import { lastTouchWithin } from '../src/members/touches.js';
 import { applyClickTouches } from '../src/members/touches.js';
 import { resolveMember } from '../src/members/stitch.js';
@@ -207,6 +209,23 @@ describe('stitching', () => {
     expect(patched.statusCode).toBe(200);
     expect(await at(new Date())).toBeNull();
     await t.app.inject({ method: 'PATCH', url: '/api/merchant', headers: { cookie: owner.cookie }, payload: { attributionWindowDays: 30 } });
+  });
+});
+
+describe('identity locks', () => {
+  it('a click flush locks its visitors under the numbers stitching uses for them', async () => {
+    const visitors = ['vis_lock_ascii', 'vis_锁_中文', 'vis_🍞_emoji'];
+    const held = await inTenant(t.database.handle.db, owner.merchantId, async (tx) => {
+      await applyClickTouches(owner.merchantId, tx, visitors.map((visitorId) => ({ clickId: newId('click'), visitorId, occurredAt: new Date() })));
+      const { rows } = await sql<{ classid: number; objid: number }>`
+        SELECT classid::text::bigint AS classid, objid::text::bigint AS objid FROM pg_locks
+         WHERE locktype = 'advisory' AND objsubid = 2 AND pid = pg_backend_pid()`.execute(tx);
+      return rows.map((r) => [Number(r.classid), Number(r.objid)]);
+    });
+    // pg_locks shows the two int4 keys as unsigned oids.
+    const expected = visitors.map((value) => [0x4d42, identityLockId(owner.merchantId, { kind: 'anonymous', value }) >>> 0]);
+    expect(held).toEqual(expect.arrayContaining(expected));
+    expect(held).toHaveLength(visitors.length);
   });
 });
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../platform/db.js';
-import { lockIdentityKeys } from './queries.js';
+import { lockAnonymousIdentities } from './queries.js';
 
 export interface TouchClick {
   clickId: string;
@@ -15,14 +15,17 @@ export interface TouchClick {
  */
 export async function applyClickTouches(merchantId: string, tx: Tx, clicks: TouchClick[]): Promise<void> {
   if (clicks.length === 0) return;
+  // One text parameter (a line per click) instead of three arrays: see insertClicks.
+  let text = '';
+  for (const c of clicks) text += `${c.clickId}\t${c.visitorId}\t${c.occurredAt.getTime()}\n`;
+  const parsed = sql`
+    SELECT f[1] AS click_id, f[2] AS visitor_id, to_timestamp(f[3]::float8 / 1000) AS occurred_at
+      FROM unnest(string_to_array(rtrim(${text}, E'\n'), E'\n')) AS line, string_to_array(line, E'\t') AS f`;
   // The visitors' identity locks order this against stitching: a visitor joining a member at the
   // same moment either is seen here, or sees these clicks when it recomputes the member's touches.
-  await lockIdentityKeys(merchantId, tx, clicks.map((c) => ({ kind: 'anonymous', value: c.visitorId })));
+  await lockAnonymousIdentities(merchantId, tx, sql`SELECT visitor_id FROM (${parsed}) c`);
   await sql`
-    WITH c AS (
-      SELECT * FROM unnest(${clicks.map((c) => c.clickId)}::text[], ${clicks.map((c) => c.visitorId)}::text[], ${clicks.map((c) => c.occurredAt.toISOString())}::timestamptz[])
-        AS c(click_id, visitor_id, occurred_at)
-    ), per_member AS (
+    WITH c AS (${parsed}), per_member AS (
       SELECT i.member_id,
              (array_agg(c.click_id ORDER BY c.occurred_at, c.click_id))[1] AS first_id, min(c.occurred_at) AS first_at,
              (array_agg(c.click_id ORDER BY c.occurred_at DESC, c.click_id DESC))[1] AS last_id, max(c.occurred_at) AS last_at

@@ -295,30 +295,34 @@ export interface ClickRow {
 }
 
 /**
- * One set-based insert for a batch, as column arrays through unnest: twelve parameters
- * whatever the batch size, and far less work to build and parse than a VALUES row per click.
+ * One set-based insert for a batch. The clicks travel as one text parameter, a line each with
+ * tab-separated fields, split by the database: on the redirect benchmark, pg's escaping of
+ * eleven column arrays (a quoted element per value) was the largest cost of a flush in the
+ * server's one thread, and with PGlite every array was also copied to the database's thread.
  * A retried batch whose first attempt did commit (the acknowledgement was lost) inserts
  * nothing twice: click ids are fixed before the first try.
  */
 export async function insertClicks(merchantId: string, tx: Tx, clicks: ClickRow[]): Promise<void> {
   if (clicks.length === 0) return;
-  const column = <T>(pick: (c: ClickRow) => T): T[] => clicks.map(pick);
+  let text = '';
+  for (const c of clicks) {
+    text += `${c.clickId}\t${c.linkId}\t${c.channelId}\t${c.visitorId}\t${c.occurredAt.getTime()}\t${c.isScan ? 't' : 'f'}\t${field(c.referrer)}\t${field(c.ipHash)}\t${field(c.uaFamily)}\t${field(c.country)}\t${field(c.region)}\n`;
+  }
+  // string_to_array's third argument reads an empty field as NULL.
   await sql`
     INSERT INTO clicks (merchant_id, click_id, link_id, channel_id, visitor_id, occurred_at, is_scan, referrer, ip_hash, ua_family, country, region)
-    SELECT ${merchantId}, c.* FROM unnest(
-      ${column((c) => c.clickId)}::text[],
-      ${column((c) => c.linkId)}::text[],
-      ${column((c) => c.channelId)}::text[],
-      ${column((c) => c.visitorId)}::text[],
-      ${column((c) => c.occurredAt.toISOString())}::timestamptz[],
-      ${column((c) => c.isScan)}::boolean[],
-      ${column((c) => c.referrer)}::text[],
-      ${column((c) => c.ipHash)}::text[],
-      ${column((c) => c.uaFamily)}::text[],
-      ${column((c) => c.country)}::text[],
-      ${column((c) => c.region)}::text[]
-    ) AS c
+    SELECT ${merchantId}, f[1], f[2], f[3], f[4], to_timestamp(f[5]::float8 / 1000), f[6]::boolean, f[7], f[8], f[9], f[10], f[11]
+      FROM unnest(string_to_array(rtrim(${text}, E'\n'), E'\n')) AS line, string_to_array(line, E'\t', '') AS f
     ON CONFLICT (merchant_id, click_id) DO NOTHING`.execute(tx);
+}
+
+/**
+ * A free-text value as one field of a line: null and '' both stored as NULL, and tabs and line
+ * breaks (which a referrer's URL never holds, but a proxy's region header might) as spaces.
+ */
+function field(value: string | null): string {
+  if (value === null) return '';
+  return /[\t\n\r]/.test(value) ? value.replace(/[\t\n\r]/g, ' ') : value;
 }
 
 // ---- what a link brought

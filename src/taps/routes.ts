@@ -208,13 +208,10 @@ function redirectRoute(app: App, deps: RedirectDeps): void {
       }
       if (outcome.newVisitorId) {
         // Readable by our own pages' scripts (not httpOnly): it is an anonymous id, not a credential.
-        reply.setCookie(VISITOR_COOKIE, outcome.newVisitorId, {
-          path: '/',
-          maxAge: ONE_YEAR_SECONDS,
-          sameSite: 'lax',
-          secure: request.protocol === 'https',
-          httpOnly: false,
-        });
+        // Written as the header itself, not with reply.setCookie: the value is an id of our own
+        // (no character needs encoding), and the cookie plugin's serialisation and onSend pass
+        // cost the redirect about a tenth of its throughput on the benchmark.
+        reply.header('set-cookie', `${VISITOR_COOKIE}=${outcome.newVisitorId}; Max-Age=${ONE_YEAR_SECONDS}; Path=/; SameSite=Lax${request.protocol === 'https' ? '; Secure' : ''}`);
       }
       return reply.redirect(outcome.location, 302);
     },
