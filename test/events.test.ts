@@ -108,6 +108,25 @@ describe('ingestion', () => {
     expect(rows.map((e) => e.message_id)).toEqual(['msg-dedup-1', 'msg-dedup-2']);
   });
 
+  it('an identify sent again after a newer one changes nothing: the newer traits stay', async () => {
+    const identify = (messageId: string, name: string) =>
+      t.app.inject({ method: 'POST', url: '/v1/identify', headers: basic(pk), payload: { userId: 'resent', messageId, traits: { name, plan: name === 'Old' ? 'trial' : 'paid' } } });
+    expect((await identify('msg-resent-1', 'Old')).json()).toMatchObject({ accepted: 1 });
+    expect((await identify('msg-resent-2', 'New')).json()).toMatchObject({ accepted: 1 });
+    // A client retrying its first call (its acknowledgement was lost), alone and in a batch.
+    expect((await identify('msg-resent-1', 'Old')).json()).toEqual({ success: true, accepted: 0, duplicates: 1, rejected: [] });
+    const batch = await t.app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      headers: basic(pk),
+      payload: { batch: [{ type: 'identify', userId: 'resent', messageId: 'msg-resent-1', traits: { name: 'Old', plan: 'trial' } }, { type: 'track', userId: 'resent', event: 'Seen', messageId: 'msg-resent-3' }] },
+    });
+    expect(batch.json()).toEqual({ success: true, accepted: 1, duplicates: 1, rejected: [] });
+    const [member] = await memberByUserId(owner, 'resent');
+    const profile = (await t.app.inject({ url: `/api/members/${member!.id}`, headers: { cookie: owner.cookie } })).json();
+    expect(profile).toMatchObject({ name: 'New', traits: { name: 'New', plan: 'paid' } });
+  });
+
   it('stores the valid events of a batch and lists the invalid ones with index, messageId and reason', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -30,12 +30,17 @@ export async function ingest(db: Db, merchantId: string, events: IncomingEvent[]
 export async function ingestGroups(db: Db, merchantId: string, groups: IncomingEvent[][]): Promise<IngestOutcome[]> {
   const unique = firstOfEachMessage(groups.flat());
   const inserted = unique.length === 0 ? new Set<string>() : await inTenant(db, merchantId, async (tx) => {
-    const stored = await findStoredMessageIds(merchantId, tx, unique.map((e) => e.messageId));
-    const fresh = unique.filter((e) => !stored.has(e.messageId));
-    if (fresh.length === 0) return new Set<string>();
-    const ties = await tiesOf(merchantId, tx, fresh);
+    // The INSERT leaves out messageIds already stored. Only an identify needs to be known as a
+    // duplicate before stitching: an old one sent again must not bring back traits a newer one
+    // replaced. Any other event ties only identities its first delivery already tied, so
+    // stitching it again changes nothing.
+    const identifies = unique.filter((e) => e.type === 'identify').map((e) => e.messageId);
+    const stored = identifies.length === 0 ? new Set<string>() : await findStoredMessageIds(merchantId, tx, identifies);
+    const candidates = stored.size === 0 ? unique : unique.filter((e) => !stored.has(e.messageId));
+    if (candidates.length === 0) return new Set<string>();
+    const ties = await tiesOf(merchantId, tx, candidates);
     const memberIds = await stitch(merchantId, tx, ties);
-    return insertEvents(merchantId, tx, fresh.map((e, i) => ({ ...e, memberId: memberIds[i]! })));
+    return insertEvents(merchantId, tx, candidates.map((e, i) => ({ ...e, memberId: memberIds[i]! })));
   });
   // Each stored messageId is credited to the first event that carried it.
   const credited = new Set<string>();
