@@ -9,18 +9,29 @@ export interface TouchClick {
 }
 
 /**
+ * A click as a line of text: its id, visitor id and time (epoch milliseconds), tab-separated.
+ * Clicks travel to the database as one text parameter of such lines, which SQL splits (see
+ * insertClicks); a line may carry more fields after these three.
+ */
+export function touchLine(c: TouchClick): string {
+  return `${c.clickId}\t${c.visitorId}\t${c.occurredAt.getTime()}`;
+}
+
+/**
  * After clicks are stored (in the same transaction): move the first and last touch of the
  * members those visitors already belong to. First touch only ever moves earlier and last touch
  * only later, so batches may arrive in any order.
  */
 export async function applyClickTouches(merchantId: string, tx: Tx, clicks: TouchClick[]): Promise<void> {
-  if (clicks.length === 0) return;
-  // One text parameter (a line per click) instead of three arrays: see insertClicks.
-  let text = '';
-  for (const c of clicks) text += `${c.clickId}\t${c.visitorId}\t${c.occurredAt.getTime()}\n`;
+  await applyTouchesOfLines(merchantId, tx, clicks.map((c) => `${touchLine(c)}\n`).join(''));
+}
+
+/** applyClickTouches for clicks as lines (touchLine's fields first), each ending in a newline. */
+export async function applyTouchesOfLines(merchantId: string, tx: Tx, lines: string): Promise<void> {
+  if (lines === '') return;
   const parsed = sql`
     SELECT f[1] AS click_id, f[2] AS visitor_id, to_timestamp(f[3]::float8 / 1000) AS occurred_at
-      FROM unnest(string_to_array(rtrim(${text}, E'\n'), E'\n')) AS line, string_to_array(line, E'\t') AS f`;
+      FROM unnest(string_to_array(rtrim(${lines}, E'\n'), E'\n')) AS line, string_to_array(line, E'\t') AS f`;
   // The visitors' identity locks order this against stitching: a visitor joining a member at the
   // same moment either is seen here, or sees these clicks when it recomputes the member's touches.
   await lockAnonymousIdentities(merchantId, tx, sql`SELECT visitor_id FROM (${parsed}) c`);

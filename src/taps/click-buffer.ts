@@ -1,6 +1,6 @@
-import { applyClickTouches } from '../members/touches.js';
+import { applyTouchesOfLines } from '../members/touches.js';
 import { inTenant, type Db } from '../platform/db.js';
-import { insertClicks, type ClickRow } from './queries.js';
+import { clickLine, insertClicks, type ClickRow } from './queries.js';
 
 export interface BufferedClick extends ClickRow {
   merchantId: string;
@@ -47,7 +47,9 @@ export class ClickBuffer {
   readonly #batchSize: number;
   readonly #maxBuffered: number;
   readonly #maxPerFlush: number;
-  #pending: BufferedClick[] = [];
+  // Each waiting click is its merchant and its line (clickLine), at the same index.
+  #merchants: string[] = [];
+  #lines: string[] = [];
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<boolean> | null = null;
   #failures = 0;
@@ -66,22 +68,23 @@ export class ClickBuffer {
 
   /** Clicks waiting to be written. */
   get size(): number {
-    return this.#pending.length;
+    return this.#lines.length;
   }
 
   start(): void {
     this.#started = true;
-    if (this.#pending.length > 0) this.#schedule(this.#intervalMs);
+    if (this.#lines.length > 0) this.#schedule(this.#intervalMs);
   }
 
   /** Called on the request path: no I/O, no await. */
   push(click: BufferedClick): void {
-    this.#pending.push(click);
+    this.#merchants.push(click.merchantId);
+    this.#lines.push(clickLine(click));
     this.#enforceCap();
     // A running flush plans the next one when it ends; while backing off, a full buffer
     // must not bring the retry forward (that would hammer a database that is struggling).
     if (!this.#started || this.#running !== null || (this.#failures > 0 && this.#timer !== null)) return;
-    if (this.#pending.length >= this.#batchSize) {
+    if (this.#lines.length >= this.#batchSize) {
       if (!this.#dueNow) this.#schedule(0);
     } else if (this.#timer === null) this.#schedule(this.#intervalMs);
   }
@@ -91,9 +94,9 @@ export class ClickBuffer {
    * not be written (the clicks stay buffered for the next attempt).
    */
   async flush(): Promise<void> {
-    while (this.#pending.length > 0 || this.#running) {
+    while (this.#lines.length > 0 || this.#running) {
       const ok = await this.#runOnce();
-      if (!ok) throw new Error(`${this.#pending.length} clicks could not be written yet`);
+      if (!ok) throw new Error(`${this.#lines.length} clicks could not be written yet`);
     }
   }
 
@@ -109,8 +112,9 @@ export class ClickBuffer {
         await sleep(100 * attempt);
       }
     }
-    this.#log.error({ lost: this.#pending.length }, 'clicks could not be written at shutdown and are lost');
-    this.#pending = [];
+    this.#log.error({ lost: this.#lines.length }, 'clicks could not be written at shutdown and are lost');
+    this.#merchants = [];
+    this.#lines = [];
   }
 
   #schedule(delayMs: number): void {
@@ -150,25 +154,27 @@ export class ClickBuffer {
   }
 
   #planNext(lastOk: boolean): void {
-    if (!this.#started || this.#pending.length === 0) return;
+    if (!this.#started || this.#lines.length === 0) return;
     if (!lastOk) this.#schedule(Math.min(this.#intervalMs * 2 ** this.#failures, MAX_BACKOFF_MS));
-    else this.#schedule(this.#pending.length >= this.#batchSize ? 0 : this.#intervalMs);
+    else this.#schedule(this.#lines.length >= this.#batchSize ? 0 : this.#intervalMs);
   }
 
   async #writeBatch(): Promise<boolean> {
-    const batch = this.#pending.splice(0, this.#maxPerFlush);
-    if (batch.length === 0) return true;
-    const failed: BufferedClick[] = [];
+    const merchants = this.#merchants.splice(0, this.#maxPerFlush);
+    const lines = this.#lines.splice(0, this.#maxPerFlush);
+    if (lines.length === 0) return true;
+    const failed: { merchantId: string; lines: string[] }[] = [];
     let lastError: unknown;
     await Promise.all(
-      [...groupByMerchant(batch)].map(async ([merchantId, clicks]) => {
+      [...groupByMerchant(merchants, lines)].map(async ([merchantId, group]) => {
+        const text = group.join('');
         try {
           await inTenant(this.#db, merchantId, async (tx) => {
-            await insertClicks(merchantId, tx, clicks);
-            await applyClickTouches(merchantId, tx, clicks);
+            await insertClicks(merchantId, tx, text);
+            await applyTouchesOfLines(merchantId, tx, text);
           });
         } catch (error) {
-          failed.push(...clicks);
+          failed.push({ merchantId, lines: group });
           lastError = error;
         }
       }),
@@ -178,19 +184,22 @@ export class ClickBuffer {
       this.#failures = 0;
       return true;
     }
-    // Back at the front, oldest first, so the order of writes follows the order of clicks.
-    failed.sort((a, b) => (a.clickId < b.clickId ? -1 : 1));
-    this.#pending.unshift(...failed);
+    // Back at the front, oldest first (a line starts with its click id, which sorts by time),
+    // so the order of writes follows the order of clicks.
+    const back = failed.flatMap((f) => f.lines.map((line) => ({ merchantId: f.merchantId, line }))).sort((a, b) => (a.line < b.line ? -1 : 1));
+    this.#merchants.unshift(...back.map((b) => b.merchantId));
+    this.#lines.unshift(...back.map((b) => b.line));
     this.#enforceCap();
     this.#failures++;
-    this.#log.warn({ err: lastError, waiting: this.#pending.length, attempt: this.#failures }, 'writing clicks failed; will retry');
+    this.#log.warn({ err: lastError, waiting: this.#lines.length, attempt: this.#failures }, 'writing clicks failed; will retry');
     return false;
   }
 
   #enforceCap(): void {
-    const excess = this.#pending.length - this.#maxBuffered;
+    const excess = this.#lines.length - this.#maxBuffered;
     if (excess <= 0) return;
-    this.#pending.splice(0, excess);
+    this.#merchants.splice(0, excess);
+    this.#lines.splice(0, excess);
     this.#dropped += excess;
   }
 
@@ -202,12 +211,12 @@ export class ClickBuffer {
   }
 }
 
-function groupByMerchant(clicks: BufferedClick[]): Map<string, BufferedClick[]> {
-  const groups = new Map<string, BufferedClick[]>();
-  for (const click of clicks) {
-    const group = groups.get(click.merchantId);
-    if (group) group.push(click);
-    else groups.set(click.merchantId, [click]);
+function groupByMerchant(merchants: string[], lines: string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (let i = 0; i < lines.length; i++) {
+    const group = groups.get(merchants[i]!);
+    if (group) group.push(lines[i]!);
+    else groups.set(merchants[i]!, [lines[i]!]);
   }
   return groups;
 }
