@@ -40,7 +40,7 @@ export async function ingestGroups(db: Db, merchantId: string, groups: IncomingE
     if (candidates.length === 0) return new Set<string>();
     const ties = await tiesOf(merchantId, tx, candidates);
     const memberIds = await stitch(merchantId, tx, ties);
-    return insertEvents(merchantId, tx, candidates.map((e, i) => ({ ...e, memberId: memberIds[i]! })));
+    return insertEvents(merchantId, tx, candidates, memberIds);
   });
   // Each stored messageId is credited to the first event that carried it.
   const credited = new Set<string>();

@@ -36,10 +36,11 @@ export async function findStoredMessageIds(merchantId: string, tx: Tx, messageId
  * INSERT a third slower for every batch to spare a race that needs a client to send one message
  * twice at the same moment.
  */
-export async function insertEvents(merchantId: string, tx: Tx, events: (IncomingEvent & { memberId: string })[]): Promise<Set<string>> {
+export async function insertEvents(merchantId: string, tx: Tx, events: IncomingEvent[], memberIds: string[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   let text = '';
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
     text += copyRow([
       e.eventId,
       e.messageId,
@@ -47,7 +48,7 @@ export async function insertEvents(merchantId: string, tx: Tx, events: (Incoming
       e.name,
       e.userId,
       e.anonymousId,
-      e.memberId,
+      memberIds[i]!,
       JSON.stringify(e.properties),
       JSON.stringify(e.traits),
       JSON.stringify(e.context),
@@ -60,15 +61,20 @@ export async function insertEvents(merchantId: string, tx: Tx, events: (Incoming
       properties jsonb, traits jsonb, context jsonb, occurred_at timestamptz) ON COMMIT DELETE ROWS`.execute(tx);
   await copyIn(tx, 'events_stage (event_id, message_id, type, name, user_id, anonymous_id, member_id, properties, traits, context, occurred_at)', text);
   try {
-    const { rows: inserted } = await sql<{ message_id: string }>`
+    const { numAffectedRows } = await sql`
       INSERT INTO events (merchant_id, event_id, message_id, type, name, user_id, anonymous_id, member_id, properties, traits, context, occurred_at)
       SELECT ${merchantId}, event_id, message_id, type, name, user_id, anonymous_id, member_id, properties, traits, context, occurred_at
         FROM events_stage s
        -- OFFSET 0 keeps this a probe of the unique key per row: an anti-join could hash all
        -- of the merchant's events (the stage has no statistics, events may have young ones).
-       WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.merchant_id = ${merchantId} AND e.message_id = s.message_id OFFSET 0)
-      RETURNING message_id`.execute(tx);
-    return new Set(inserted.map((r) => r.message_id));
+       WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.merchant_id = ${merchantId} AND e.message_id = s.message_id OFFSET 0)`.execute(tx);
+    // Usually every one went in; only then is there no need to ask which (a row per event to
+    // send back and parse). Otherwise the stage, still filled until the commit, tells.
+    if (Number(numAffectedRows) === events.length) return new Set(events.map((e) => e.messageId));
+    const { rows } = await sql<{ message_id: string }>`
+      SELECT s.message_id FROM events_stage s
+       WHERE EXISTS (SELECT 1 FROM events e WHERE e.merchant_id = ${merchantId} AND e.event_id = s.event_id OFFSET 0)`.execute(tx);
+    return new Set(rows.map((r) => r.message_id));
   } catch (error) {
     if (isStoredMeanwhile(error)) throw new MessageStoredMeanwhile();
     throw error;
